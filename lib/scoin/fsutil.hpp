@@ -1,0 +1,35 @@
+// File helpers with the safety rules of DESIGN.md §3 and §8: private files
+// refused when group/other-readable or symlinks, new files never overwrite,
+// outputs replaced atomically (temporary file, fsync, rename).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "scoin/crypto.hpp"
+#include "scoin/error.hpp"
+
+namespace scoin {
+
+// Reads a secret-bearing file (key or passphrase) into guarded memory. Refuses
+// a symlink, a non-regular file, or a file readable or writable by group or
+// others (77); a missing file (66); a file over `max_bytes` (65).
+Result<SecretBuffer> read_private_file(const std::string& path, std::size_t max_bytes,
+                                       std::string_view what);
+
+// Creates `path` with `mode` (O_CREAT|O_EXCL|O_NOFOLLOW), writes `content`,
+// fsyncs the file and its folder. Refuses an existing path (73).
+Result<void> write_new_file(const std::string& path, std::string_view content, unsigned mode);
+
+// Reads a whole input file, `-` meaning standard input; refuses one over
+// `max_bytes` (65) and a missing one (66).
+Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes);
+
+// Writes `content` to a temporary file beside `path`, fsyncs it and renames it
+// over `path`, so a reader never sees half a file. Errors: 73.
+Result<void> write_file_atomic(const std::string& path, std::string_view content, unsigned mode);
+
+bool path_exists(const std::string& path);
+bool is_directory(const std::string& path);
+
+}  // namespace scoin
