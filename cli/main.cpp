@@ -1,1 +1,87 @@
-int main(){}
+// scoin: builds the command line, runs the chosen subcommand and maps errors
+// to the exit statuses of DESIGN.md §7. Only this file catches.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+
+#include "common.hpp"
+#include "scoin/crypto.hpp"
+
+#ifndef SCOIN_VERSION
+#define SCOIN_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using scoin::Exit;
+using namespace scoin::cli;
+
+int report(const scoin::Error& e) {
+  fmt::print(stderr, "scoin: error: {}\n", e.message);
+  if (globals().json) {
+    print_json(json{{"ok", false}, {"exit", static_cast<int>(e.exit)}, {"error", e.message}});
+  }
+  return static_cast<int>(e.exit);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  scoin::crypto_init();
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"scoin: a reward-coin ledger toolkit over a local LMDB replica", "scoin"};
+  app.set_version_flag("--version", std::string("scoin ") + SCOIN_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  auto& g = globals();
+  app.add_option("--ledger", g.ledger, "ledger directory (env SCOIN_LEDGER)")
+      ->type_name("DIR");
+  app.add_option("--config", g.config, "configuration file (env SCOIN_CONFIG)")->type_name("FILE");
+  app.add_option("--passphrase-file", g.passphrase_file,
+                 "read the key passphrase from FILE (mode 0600)")
+      ->type_name("FILE");
+  app.add_flag("--json", g.json, "machine-readable output");
+  app.add_flag("-q,--quiet", g.quiet, "print only errors");
+  app.add_flag("--no-input", g.no_input, "never prompt; a needed prompt is an error");
+
+  register_keygen(app);
+  register_key(app);
+  register_init(app);
+  register_account(app);
+  register_balance(app);
+  register_log(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own codes (100–127) are all usage errors here.
+    app.exit(e);
+    return static_cast<int>(Exit::usage);
+  }
+
+  // The deepest parsed subcommand runs (`account open` before `account`).
+  const Command* chosen = nullptr;
+  for (auto& c : commands()) {
+    if (c.app->parsed() && (chosen == nullptr || c.app->get_parent() == chosen->app)) chosen = &c;
+  }
+  if (chosen == nullptr) {
+    fmt::print(stderr, "scoin: error: no command given (see scoin --help)\n");
+    return static_cast<int>(Exit::usage);
+  }
+  try {
+    auto r = chosen->run();
+    if (!r) return report(r.error());
+    return *r;
+  } catch (const std::bad_alloc&) {
+    return report(scoin::Error{Exit::internal, "out of memory"});
+  } catch (const std::exception& e) {
+    return report(scoin::Error{Exit::internal, e.what()});
+  }
+}

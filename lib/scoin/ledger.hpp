@@ -84,6 +84,15 @@ class Appender {
  public:
   // `params` is null only when creating a ledger (the genesis entry).
   static Result<Appender> begin(Env& env, const Params* params);
+  // Moving rebinds the state to the moved transaction.
+  Appender(Appender&& o) noexcept
+      : m_txn(std::move(o.m_txn)),
+        m_state(m_txn),
+        m_params(o.m_params),
+        m_tip(o.m_tip),
+        m_now_ms(o.m_now_ms),
+        m_appended(o.m_appended) {}
+  Appender& operator=(Appender&&) = delete;
   Txn& txn() { return m_txn; }
   const Tip& tip() const { return m_tip; }
   std::uint64_t now_ms() const { return m_now_ms; }

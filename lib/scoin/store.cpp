@@ -127,6 +127,7 @@ Result<Txn> Txn::begin(Env& env, bool write) {
 }
 
 std::optional<ByteView> Txn::get(MDB_dbi dbi, ByteView key) const {
+  SCOIN_ASSERT(m_txn != nullptr);
   MDB_val k{key.size(), const_cast<std::uint8_t*>(key.data())};
   MDB_val v{};
   int rc = mdb_get(m_txn, dbi, &k, &v);
@@ -139,6 +140,7 @@ std::optional<ByteView> Txn::get(MDB_dbi dbi, ByteView key) const {
 }
 
 void Txn::put(MDB_dbi dbi, ByteView key, ByteView value, unsigned flags) {
+  SCOIN_ASSERT(m_txn != nullptr);
   if (m_rc != 0) return;
   MDB_val k{key.size(), const_cast<std::uint8_t*>(key.data())};
   MDB_val v{value.size(), const_cast<std::uint8_t*>(value.data())};
@@ -146,6 +148,7 @@ void Txn::put(MDB_dbi dbi, ByteView key, ByteView value, unsigned flags) {
 }
 
 void Txn::del(MDB_dbi dbi, ByteView key) {
+  SCOIN_ASSERT(m_txn != nullptr);
   if (m_rc != 0) return;
   MDB_val k{key.size(), const_cast<std::uint8_t*>(key.data())};
   int rc = mdb_del(m_txn, dbi, &k, nullptr);

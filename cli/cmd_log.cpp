@@ -1,0 +1,108 @@
+// scoin log: the entries, with height, booking time, type, signer and summary.
+#include <deque>
+
+#include "describe.hpp"
+#include "scoin/time.hpp"
+
+namespace scoin::cli {
+
+namespace {
+
+struct Opts {
+  std::string account;
+  std::string date;
+  std::string type;
+  std::size_t limit = 0;
+};
+
+bool touches(const Op& op, const Key32& k) {
+  if (op.signer == k) return true;
+  return std::visit(
+      [&](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, IssueBody> || std::is_same_v<T, TransferBody>) return b.to == k;
+        if constexpr (std::is_same_v<T, OpenBody>) return b.account == k;
+        if constexpr (std::is_same_v<T, RoleBody>) return b.key == k;
+        return false;
+      },
+      op.body);
+}
+
+Result<int> run(const Opts& o) {
+  auto ledger = open_ledger();
+  if (!ledger) return std::unexpected(ledger.error());
+  auto txn = Txn::begin(ledger->env, false);
+  if (!txn) return std::unexpected(txn.error());
+  const auto& p = ledger->params;
+  std::optional<Key32> account;
+  if (!o.account.empty()) {
+    auto k = resolve_account(*txn, o.account, false);
+    if (!k) return std::unexpected(k.error());
+    account = *k;
+  }
+  std::optional<OpType> type;
+  if (!o.type.empty()) {
+    auto t = parse_op_type(o.type);
+    if (!t) return std::unexpected(t.error());
+    type = *t;
+  }
+  std::uint64_t lo = 0, hi = entry_count(*txn);
+  if (!o.date.empty()) {
+    auto now_day = today(p);
+    if (!now_day) return std::unexpected(now_day.error());
+    auto day = parse_day(o.date, *now_day);
+    if (!day) return std::unexpected(day.error());
+    lo = first_height_at_or_after(*txn, day_start_ms(*day, p.genesis.utc_offset_min));
+    hi = first_height_at_or_after(*txn, day_start_ms(*day + 1, p.genesis.utc_offset_min));
+  }
+  struct Row {
+    Entry e;
+    Op op;
+  };
+  std::deque<Row> rows;
+  Cursor c(*txn, txn->dbs().entries);
+  auto start = be64(lo);
+  for (bool ok = c.seek(MDB_SET_RANGE, start); ok; ok = c.seek(MDB_NEXT)) {
+    auto e = decode_entry(c.value());
+    if (!e) return fail(Exit::io, "entry {}: {}", get_u64(c.key().data()), e.error().message);
+    if (e->height >= hi) break;
+    auto op = decode_op(e->op);
+    if (!op) return fail(Exit::io, "entry {}: {} (run verify-chain)", e->height, op.error().message);
+    if (type && op->type() != *type) continue;
+    if (account && !touches(*op, *account)) continue;
+    rows.push_back(Row{std::move(*e), std::move(*op)});
+    if (o.limit > 0 && rows.size() > o.limit) rows.pop_front();
+  }
+  if (globals().json) {
+    json list = json::array();
+    for (auto& r : rows) {
+      auto hv = txn->get(txn->dbs().hashes, be64(r.e.height));
+      Hash32 h{};
+      if (hv && hv->size() == 32) std::copy(hv->begin(), hv->end(), h.begin());
+      list.push_back(entry_json(r.e, h, r.op, p));
+    }
+    print_json(list);
+    return 0;
+  }
+  for (auto& r : rows) {
+    say("{:>8}  {}  {:<8}  {:<24}  {}\n", r.e.height, time_text(r.e.appended_at_ms, p),
+        op_type_name(r.op.type()), who(&*txn, r.op.signer), op_summary(r.op, p, &*txn));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void register_log(CLI::App& app) {
+  static Opts o;
+  auto* cmd = app.add_subcommand("log", "list entries: height, time, type, signer, summary");
+  cmd->add_option("--account", o.account, "only entries touching this account")->type_name("ACCOUNT");
+  cmd->add_option("--date", o.date, "only this ledger-local day (YYYY-MM-DD, today, yesterday)")
+      ->type_name("D");
+  cmd->add_option("--type", o.type, "only this op type")
+      ->check(CLI::IsMember({"genesis", "role", "open", "issue", "transfer", "redeem"}));
+  cmd->add_option("--limit", o.limit, "only the last N matching entries")->type_name("N");
+  add_command(cmd, [] { return run(o); });
+}
+
+}  // namespace scoin::cli

@@ -1,0 +1,153 @@
+#include "common.hpp"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "scoin/amount.hpp"
+#include "scoin/fsutil.hpp"
+#include "scoin/keyfile.hpp"
+#include "scoin/time.hpp"
+
+namespace scoin::cli {
+
+Globals& globals() {
+  static Globals g;
+  return g;
+}
+
+static std::vector<Command>& command_list() {
+  static std::vector<Command> v;
+  return v;
+}
+
+void add_command(CLI::App* app, std::function<Result<int>()> run) {
+  command_list().push_back(Command{app, std::move(run)});
+}
+
+const std::vector<Command>& commands() { return command_list(); }
+
+Result<std::string> ledger_dir() {
+  if (!globals().ledger.empty()) return globals().ledger;
+  if (const char* env = std::getenv("SCOIN_LEDGER"); env != nullptr && *env != '\0') {
+    return std::string(env);
+  }
+  return fail(Exit::usage, "no ledger given: use --ledger DIR or set SCOIN_LEDGER");
+}
+
+Result<Ledger> open_ledger() {
+  auto dir = ledger_dir();
+  if (!dir) return std::unexpected(dir.error());
+  auto env = Env::open(*dir, Env::Mode::existing);
+  if (!env) return std::unexpected(env.error());
+  auto txn = Txn::begin(*env, false);
+  if (!txn) return std::unexpected(txn.error());
+  auto params = load_params(*txn);
+  if (!params) return std::unexpected(params.error());
+  txn->abort();
+  return Ledger{std::move(*env), std::move(*params)};
+}
+
+namespace {
+
+// Reads one line from the terminal without echo into guarded memory.
+Result<SecretBuffer> read_tty_line(int fd, std::string_view prompt) {
+  (void)!::write(fd, prompt.data(), prompt.size());
+  termios old {};
+  bool restore = ::tcgetattr(fd, &old) == 0;
+  if (restore) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  SecretBuffer buf(k_passphrase_bytes_max + 1);
+  std::size_t n = 0;
+  bool eof = false;
+  for (;;) {
+    char c;
+    auto r = ::read(fd, &c, 1);
+    if (r <= 0) {
+      eof = n == 0;
+      break;
+    }
+    if (c == '\n') break;
+    if (n < buf.size()) buf.data()[n++] = static_cast<unsigned char>(c);
+  }
+  if (restore) ::tcsetattr(fd, TCSAFLUSH, &old);
+  if (eof) return fail(Exit::key_refused, "no passphrase given");
+  if (n > k_passphrase_bytes_max) {
+    return fail(Exit::key_refused, "passphrase over the limit of {} bytes", k_passphrase_bytes_max);
+  }
+  if (n > 0 && buf.data()[n - 1] == '\r') --n;
+  buf.truncate(n);
+  if (n == 0) return fail(Exit::key_refused, "empty passphrase");
+  return buf;
+}
+
+}  // namespace
+
+Result<SecretBuffer> get_passphrase(std::string_view why, bool confirm) {
+  if (!globals().passphrase_file.empty()) return read_passphrase_file(globals().passphrase_file);
+  if (const char* f = std::getenv("SCOIN_PASSPHRASE_FILE"); f != nullptr && *f != '\0') {
+    return read_passphrase_file(f);
+  }
+  if (const char* d = std::getenv("CREDENTIALS_DIRECTORY"); d != nullptr && *d != '\0') {
+    std::string path = std::string(d) + "/scoin-passphrase";
+    if (path_exists(path)) return read_passphrase_file(path);
+  }
+  if (globals().no_input) {
+    return fail(Exit::key_refused,
+                "{} needs a passphrase and --no-input forbids asking; use --passphrase-file", why);
+  }
+  int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    return fail(Exit::key_refused,
+                "{} needs a passphrase and there is no terminal to ask; use --passphrase-file "
+                "or SCOIN_PASSPHRASE_FILE",
+                why);
+  }
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } closer{fd};
+  auto first = read_tty_line(fd, fmt::format("Passphrase for {}: ", why));
+  if (!first || !confirm) return first;
+  auto second = read_tty_line(fd, "Repeat the passphrase: ");
+  if (!second) return second;
+  if (first->size() != second->size() ||
+      std::memcmp(first->data(), second->data(), first->size()) != 0) {
+    return fail(Exit::key_refused, "the passphrases differ");
+  }
+  return first;
+}
+
+Result<SecretKey> load_signing_key(const std::string& path) {
+  return load_key(path, [&] { return get_passphrase(path, false); });
+}
+
+void print_json(const json& j) { fmt::print("{}\n", j.dump(2)); }
+
+std::string hex(ByteView b) { return to_hex(b); }
+std::string address(const Key32& k) { return encode_address(k); }
+std::string amount_text(std::uint64_t units, const Params& p) {
+  return format_amount(units, p.genesis.decimals);
+}
+std::string time_text(std::uint64_t ms, const Params& p) {
+  return format_time(ms, p.genesis.utc_offset_min);
+}
+
+Result<std::int64_t> today(const Params& p) {
+  auto now = now_ms();
+  if (!now) return std::unexpected(now.error());
+  return local_day(*now, p.genesis.utc_offset_min);
+}
+
+Error status_error(Status s, std::string_view context, std::string_view detail) {
+  return Error{status_exit(s), fmt::format("{}: {} ({}){}{}", context, status_message(s),
+                                           status_name(s), detail.empty() ? "" : ": ", detail)};
+}
+
+}  // namespace scoin::cli

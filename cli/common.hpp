@@ -1,0 +1,92 @@
+// What every subcommand shares: global options, opening the ledger, loading
+// keys with a passphrase, and printing (human text or JSON).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scoin/crypto.hpp"
+#include "scoin/error.hpp"
+#include "scoin/ledger.hpp"
+#include "scoin/store.hpp"
+
+namespace scoin::cli {
+
+using json = nlohmann::ordered_json;
+
+// Options accepted before or after any subcommand (DESIGN.md §7).
+struct Globals {
+  std::string ledger;
+  std::string config;
+  std::string passphrase_file;
+  bool json = false;
+  bool quiet = false;
+  bool no_input = false;
+};
+Globals& globals();
+
+// A subcommand: its CLI11 node and what runs when it was given. `run` returns
+// the exit status on success (0, or 1 for an invalid ledger) or an Error.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<Result<int>()> run;
+};
+void add_command(CLI::App* app, std::function<Result<int>()> run);
+const std::vector<Command>& commands();
+
+// Registration, one per cli/cmd_*.cpp.
+void register_keygen(CLI::App& app);
+void register_key(CLI::App& app);
+void register_init(CLI::App& app);
+void register_account(CLI::App& app);
+void register_balance(CLI::App& app);
+void register_log(CLI::App& app);
+
+// The ledger directory: --ledger, else $SCOIN_LEDGER (64 if neither).
+Result<std::string> ledger_dir();
+// An open replica with its parameters.
+struct Ledger {
+  Env env;
+  Params params;
+};
+Result<Ledger> open_ledger();
+
+// The passphrase, from --passphrase-file, $SCOIN_PASSPHRASE_FILE,
+// $CREDENTIALS_DIRECTORY/scoin-passphrase, or the terminal (/dev/tty, no
+// echo), in that order. `confirm` asks twice on a terminal (keygen).
+Result<SecretBuffer> get_passphrase(std::string_view why, bool confirm);
+// Loads the secret key at `path`, asking for its passphrase only if needed.
+Result<SecretKey> load_signing_key(const std::string& path);
+
+// Human output (suppressed by --quiet) and JSON output.
+template <typename... Args>
+void say(fmt::format_string<Args...> format, Args&&... args) {
+  if (globals().quiet || globals().json) return;
+  fmt::print(format, std::forward<Args>(args)...);
+}
+void print_json(const json& j);
+// Warnings and notes on stderr (not suppressed by --json).
+template <typename... Args>
+void note(fmt::format_string<Args...> format, Args&&... args) {
+  if (globals().quiet) return;
+  fmt::print(stderr, "scoin: {}\n", fmt::format(format, std::forward<Args>(args)...));
+}
+
+// Formatting helpers shared by commands.
+std::string hex(ByteView b);
+std::string address(const Key32& k);
+std::string amount_text(std::uint64_t units, const Params& p);
+std::string time_text(std::uint64_t ms, const Params& p);
+// Reads the clock once for the ledger's "today" (ledger-local day number).
+Result<std::int64_t> today(const Params& p);
+
+// An Error for an op the rules refused, with the status name.
+Error status_error(Status s, std::string_view context, std::string_view detail = {});
+
+
+}  // namespace scoin::cli

@@ -1,0 +1,51 @@
+// Batch inputs from CSV (DESIGN.md §8): every row is checked, and every bad
+// row is reported as `FILE:LINE: column: what`, before anything is signed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scoin/codec.hpp"
+#include "scoin/csv.hpp"
+#include "scoin/store.hpp"
+
+namespace scoin {
+
+struct Finding {
+  std::string file;
+  std::size_t line = 0;
+  std::string column;
+  std::string message;
+  std::string text() const;
+};
+
+// Collects findings up to k_csv_findings_max, then counts the rest.
+struct Findings {
+  std::vector<Finding> list;
+  std::size_t dropped = 0;
+  void add(Finding f);
+  bool empty() const { return list.empty(); }
+  std::size_t total() const { return list.size() + dropped; }
+};
+
+// Checks a text field the CLI writes onto the ledger: `check_text`'s rules,
+// plus the resident-registration-number guard when `personal_guard`. Returns
+// an empty string when fine.
+std::string check_ledger_text(std::string_view s, std::size_t min_bytes, std::size_t max_bytes,
+                              bool allow_lf, bool personal_guard);
+
+struct OpenRow {
+  std::size_t line = 0;
+  Key32 account{};
+  Kind kind = Kind::resident;
+  std::string label;
+};
+
+// Reads an `account open --csv` file (columns address,kind,label in any
+// order) and checks every row, against each other and against the ledger as
+// seen by `txn`. Fatal problems (missing file, bad header, a record over the
+// limit) are an Error; row problems go to `findings`.
+Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& txn,
+                                           Findings& findings);
+
+}  // namespace scoin
