@@ -16,6 +16,21 @@ namespace {
 using scoin::Exit;
 using namespace scoin::cli;
 
+// Prints every subcommand and option of the command line, one per line, for
+// the completion scripts' drift test: `command PATH` and `option PATH NAME`
+// (PATH `-` for the global options).
+void print_spec(const CLI::App& app, const std::string& path) {
+  for (const auto* opt : app.get_options()) {
+    for (auto& n : opt->get_lnames()) fmt::print("option {} --{}\n", path.empty() ? "-" : path, n);
+    for (auto& n : opt->get_snames()) fmt::print("option {} -{}\n", path.empty() ? "-" : path, n);
+  }
+  for (const auto* sub : app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
+    auto sub_path = path.empty() ? sub->get_name() : path + " " + sub->get_name();
+    fmt::print("command {}\n", sub_path);
+    print_spec(*sub, sub_path);
+  }
+}
+
 int report(const scoin::Error& e) {
   fmt::print(stderr, "scoin: error: {}\n", e.message);
   if (globals().json) {
@@ -51,6 +66,11 @@ int main(int argc, char** argv) {
   register_account(app);
   register_balance(app);
   register_log(app);
+  auto* spec = app.add_subcommand("__spec", "")->group("");
+  add_command(spec, [&app] {
+    print_spec(app, "");
+    return scoin::Result<int>(0);
+  });
 
   try {
     app.parse(argc, argv);
