@@ -16,20 +16,6 @@ struct OpenOpts {
   std::string csv;
 };
 
-void print_findings(const Findings& f) {
-  for (auto& x : f.list) fmt::print(stderr, "scoin: {}\n", x.text());
-  if (f.dropped > 0) fmt::print(stderr, "scoin: ... and {} more findings not shown\n", f.dropped);
-  if (globals().json) {
-    json list = json::array();
-    for (auto& x : f.list) {
-      list.push_back(json{{"file", x.file}, {"line", x.line}, {"column", x.column},
-                          {"message", x.message}});
-    }
-    print_json(json{{"ok", false}, {"exit", static_cast<int>(Exit::data)}, {"findings", list},
-                    {"findings_not_shown", f.dropped}});
-  }
-}
-
 json account_json(const Key32& key, const AccountRec& a, const Params& p) {
   return json{{"address", address(key)},
               {"label", a.label},
@@ -54,20 +40,15 @@ Result<int> run_open(const OpenOpts& o) {
       rows = std::move(*r);
     } else {
       OpenRow row;
-      auto key = decode_address(o.address);
-      if (!key) return std::unexpected(key.error());
-      auto kind = parse_kind(o.kind);
-      if (!kind) return std::unexpected(kind.error());
-      if (auto why = check_ledger_text(o.label, 1, k_label_bytes_max, false, true); !why.empty()) {
-        return fail(Exit::data, "--label: {}", why);
+      auto problems = check_open(*txn, o.address, o.kind, o.label, row);
+      if (!problems.empty()) {
+        auto& [column, message] = problems.front();
+        return fail(Exit::data, "{}: {}", column == "address" ? "ADDRESS" : "--" + column, message);
       }
-      row.account = *key;
-      row.kind = *kind;
-      row.label = o.label;
       rows.push_back(std::move(row));
     }
     if (!findings.empty()) {
-      print_findings(findings);
+      report_findings(findings);
       return fail(Exit::data, "{}: {} problems found; nothing was written", o.csv, findings.total());
     }
   }
@@ -123,12 +104,11 @@ Result<int> run_show(const std::string& who) {
   SCOIN_ASSERT(a.has_value());
   auto s = read_signer(*txn, *key);
   const auto& p = ledger->params;
-  auto krw = krw_value(a->balance, p.genesis.krw_per_coin, p.genesis.decimals);
   if (globals().json) {
     auto j = account_json(*key, *a, p);
     j["key_id"] = key_id(*key);
     j["public_key"] = hex(*key);
-    j["krw_value"] = krw ? *krw : 0;
+    j["krw_value"] = krw_json(a->balance, p);
     j["last_nonce"] = s.last_nonce;
     j["admin"] = (s.roles & k_role_admin_bit) != 0;
     j["issuer"] = (s.roles & k_role_issuer_bit) != 0;
@@ -137,7 +117,7 @@ Result<int> run_show(const std::string& who) {
     fmt::print("address:   {}\nkey id:    {}\nlabel:     {}\nkind:      {}\nbalance:   {} {} ({} KRW)\n"
                "opened at: height {}\nlast nonce: {}\n",
                address(*key), key_id(*key), a->label, kind_name(a->kind), amount_text(a->balance, p),
-               p.genesis.unit, krw ? *krw : 0, a->opened_at, s.last_nonce);
+               p.genesis.unit, krw_string(a->balance, p), a->opened_at, s.last_nonce);
   }
   return 0;
 }

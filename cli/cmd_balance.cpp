@@ -14,10 +14,6 @@ Result<int> run(const std::string& who) {
   if (!txn) return std::unexpected(txn.error());
   const auto& p = ledger->params;
   const auto& unit = p.genesis.unit;
-  auto krw = [&](std::uint64_t u) {
-    auto v = krw_value(u, p.genesis.krw_per_coin, p.genesis.decimals);
-    return v ? *v : 0;
-  };
   if (!who.empty()) {
     auto key = resolve_account(*txn, who);
     if (!key) return std::unexpected(key.error());
@@ -29,7 +25,7 @@ Result<int> run(const std::string& who) {
                       {"balance", amount_text(a->balance, p)},
                       {"balance_units", a->balance},
                       {"unit", unit},
-                      {"krw_value", krw(a->balance)}});
+                      {"krw_value", krw_json(a->balance, p)}});
     } else if (!globals().quiet) {
       fmt::print("{} {}\n", amount_text(a->balance, p), unit);
     }
@@ -56,12 +52,12 @@ Result<int> run(const std::string& who) {
                     {"supply_units", sum},
                     {"issued", amount_text(t.issued, p)},
                     {"redeemed", amount_text(t.redeemed, p)},
-                    {"supply_krw_value", krw(sum)}});
+                    {"supply_krw_value", krw_json(sum, p)}});
     return 0;
   }
   for (auto& r : rows) say("{:<24} {:>20} {}\n", r.rec.label, amount_text(r.rec.balance, p), unit);
   say("{:<24} {:>20} {} ({} KRW; issued {}, redeemed {})\n", "TOTAL", amount_text(sum, p), unit,
-      krw(sum), amount_text(t.issued, p), amount_text(t.redeemed, p));
+      krw_string(sum, p), amount_text(t.issued, p), amount_text(t.redeemed, p));
   return 0;
 }
 

@@ -1,4 +1,5 @@
 // scoin log: the entries, with height, booking time, type, signer and summary.
+#include <algorithm>
 #include <deque>
 
 #include "describe.hpp"
@@ -23,6 +24,10 @@ bool touches(const Op& op, const Key32& k) {
         if constexpr (std::is_same_v<T, IssueBody> || std::is_same_v<T, TransferBody>) return b.to == k;
         if constexpr (std::is_same_v<T, OpenBody>) return b.account == k;
         if constexpr (std::is_same_v<T, RoleBody>) return b.key == k;
+        if constexpr (std::is_same_v<T, GenesisBody>) {
+          return std::find(b.admins.begin(), b.admins.end(), k) != b.admins.end() ||
+                 std::find(b.issuers.begin(), b.issuers.end(), k) != b.issuers.end();
+        }
         return false;
       },
       op.body);

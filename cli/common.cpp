@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "scoin/amount.hpp"
+#include "scoin/batch.hpp"
 #include "scoin/fsutil.hpp"
 #include "scoin/keyfile.hpp"
 #include "scoin/time.hpp"
@@ -128,6 +129,17 @@ Result<SecretKey> load_signing_key(const std::string& path) {
   return load_key(path, [&] { return get_passphrase(path, false); });
 }
 
+void report_findings(const Findings& f) {
+  for (auto& x : f.list) fmt::print(stderr, "scoin: {}\n", x.text());
+  if (f.dropped > 0) fmt::print(stderr, "scoin: ... and {} more findings not shown\n", f.dropped);
+  json list = json::array();
+  for (auto& x : f.list) {
+    list.push_back(json{{"file", x.file}, {"line", x.line}, {"column", x.column}, {"message", x.message}});
+  }
+  globals().error_extra["findings"] = list;
+  globals().error_extra["findings_not_shown"] = f.dropped;
+}
+
 void print_json(const json& j) { fmt::print("{}\n", j.dump(2)); }
 
 std::string hex(ByteView b) { return to_hex(b); }
@@ -137,6 +149,16 @@ std::string amount_text(std::uint64_t units, const Params& p) {
 }
 std::string time_text(std::uint64_t ms, const Params& p) {
   return format_time(ms, p.genesis.utc_offset_min);
+}
+
+json krw_json(std::uint64_t units, const Params& p) {
+  auto v = krw_value(units, p.genesis.krw_per_coin, p.genesis.decimals);
+  if (v) return *v;
+  return krw_string(units, p);
+}
+
+std::string krw_string(std::uint64_t units, const Params& p) {
+  return krw_text(units, p.genesis.krw_per_coin, p.genesis.decimals);
 }
 
 Result<std::int64_t> today(const Params& p) {

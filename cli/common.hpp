@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scoin/batch.hpp"
 #include "scoin/crypto.hpp"
 #include "scoin/error.hpp"
 #include "scoin/ledger.hpp"
@@ -27,6 +28,8 @@ struct Globals {
   bool json = false;
   bool quiet = false;
   bool no_input = false;
+  // Extra fields for the JSON error object (e.g. a batch's findings).
+  nlohmann::ordered_json error_extra = nlohmann::ordered_json::object();
 };
 Globals& globals();
 
@@ -77,11 +80,18 @@ void note(fmt::format_string<Args...> format, Args&&... args) {
   fmt::print(stderr, "scoin: {}\n", fmt::format(format, std::forward<Args>(args)...));
 }
 
+// Reports a batch's findings: each on stderr as FILE:LINE: column: what, and
+// (with --json) as a `findings` array in the error object main prints.
+void report_findings(const Findings& f);
+
 // Formatting helpers shared by commands.
 std::string hex(ByteView b);
 std::string address(const Key32& k);
 std::string amount_text(std::uint64_t units, const Params& p);
 std::string time_text(std::uint64_t ms, const Params& p);
+// KRW value of `units`: a JSON number, or a decimal string beyond 2^64-1.
+json krw_json(std::uint64_t units, const Params& p);
+std::string krw_string(std::uint64_t units, const Params& p);
 // Reads the clock once for the ledger's "today" (ledger-local day number).
 Result<std::int64_t> today(const Params& p);
 

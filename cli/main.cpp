@@ -34,7 +34,9 @@ void print_spec(const CLI::App& app, const std::string& path) {
 int report(const scoin::Error& e) {
   fmt::print(stderr, "scoin: error: {}\n", e.message);
   if (globals().json) {
-    print_json(json{{"ok", false}, {"exit", static_cast<int>(e.exit)}, {"error", e.message}});
+    json j{{"ok", false}, {"exit", static_cast<int>(e.exit)}, {"error", e.message}};
+    for (auto& [k, v] : globals().error_extra.items()) j[k] = v;
+    print_json(j);
   }
   return static_cast<int>(e.exit);
 }

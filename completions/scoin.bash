@@ -18,6 +18,8 @@
 # To add a subcommand: write its _scoin_cmd_... function and add its name to
 # the parent's cmds.
 
+# shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)) is the usual idiom
+
 _scoin_globals()
 {
     opts='--ledger --config --passphrase-file --json --quiet -q --no-input

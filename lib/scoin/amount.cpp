@@ -68,3 +68,18 @@ Result<std::uint64_t> krw_value(std::uint64_t units, std::uint64_t krw_per_coin,
 }
 
 }  // namespace scoin
+
+namespace scoin {
+
+std::string krw_text(std::uint64_t units, std::uint64_t krw_per_coin, unsigned decimals) {
+  __extension__ typedef unsigned __int128 u128;
+  u128 v = static_cast<u128>(units) * krw_per_coin / pow10(decimals);
+  std::string out;
+  do {
+    out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  } while (v != 0);
+  return out;
+}
+
+}  // namespace scoin

@@ -27,6 +27,9 @@ std::string format_amount_signed(std::int64_t units, unsigned decimals);
 Result<std::uint64_t> krw_value(std::uint64_t units, std::uint64_t krw_per_coin,
                                 unsigned decimals);
 
+// The same value as exact decimal text; never fails (128-bit arithmetic).
+std::string krw_text(std::uint64_t units, std::uint64_t krw_per_coin, unsigned decimals);
+
 std::uint64_t pow10(unsigned n);
 
 // Overflow-checked arithmetic; false on overflow.

@@ -32,6 +32,34 @@ std::string check_ledger_text(std::string_view s, std::size_t min_bytes, std::si
   return {};
 }
 
+std::vector<std::pair<std::string, std::string>> check_open(const Txn& txn, std::string_view address,
+                                                            std::string_view kind,
+                                                            std::string_view label, OpenRow& row) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (auto k = decode_address(address)) {
+    row.account = *k;
+    if (read_account(txn, *k)) out.emplace_back("address", fmt::format("{} is already an account", address));
+  } else {
+    out.emplace_back("address", k.error().message);
+  }
+  if (auto parsed = parse_kind(kind)) {
+    row.kind = *parsed;
+  } else {
+    out.emplace_back("kind", parsed.error().message);
+  }
+  row.label = std::string(label);
+  if (auto why = check_ledger_text(label, 1, k_label_bytes_max, false, true); !why.empty()) {
+    out.emplace_back("label", why);
+  } else if (label.starts_with("sc1") || label.starts_with("SC1")) {
+    // The ledger rule names sc1; the CLI refuses the uppercase form of an
+    // address too, since `SC1…` also resolves as an address.
+    out.emplace_back("label", "starts with sc1, which is kept for addresses");
+  } else if (read_label_owner(txn, label)) {
+    out.emplace_back("label", fmt::format("'{}' is taken by another account", label));
+  }
+  return out;
+}
+
 Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& txn,
                                            Findings& findings) {
   auto reader = CsvReader::open(path);
@@ -67,32 +95,26 @@ Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& t
     }
     OpenRow row;
     row.line = rec.line;
-    bool ok = true;
-    const auto& addr = rec.fields[static_cast<std::size_t>(header->index[0])];
-    if (auto k = decode_address(addr)) {
-      row.account = *k;
-      if (read_account(txn, *k)) {
-        bad("address", fmt::format("{} is already an account", addr)), ok = false;
-      } else if (auto [it, fresh] = seen_keys.emplace(*k, rec.line); !fresh) {
+    auto problems = check_open(txn, rec.fields[static_cast<std::size_t>(header->index[0])],
+                               rec.fields[static_cast<std::size_t>(header->index[1])],
+                               rec.fields[static_cast<std::size_t>(header->index[2])], row);
+    bool ok = problems.empty();
+    auto fine = [&](std::string_view column) {
+      for (auto& p : problems)
+        if (p.first == column) return false;
+      return true;
+    };
+    for (auto& [column, message] : problems) bad(column, message);
+    // Repeats inside the file, which the ledger cannot know about yet.
+    if (fine("address")) {
+      if (auto [it, fresh] = seen_keys.emplace(row.account, rec.line); !fresh) {
         bad("address", fmt::format("also on line {}", it->second)), ok = false;
       }
-    } else {
-      bad("address", k.error().message), ok = false;
     }
-    if (auto kind = parse_kind(rec.fields[static_cast<std::size_t>(header->index[1])])) {
-      row.kind = *kind;
-    } else {
-      bad("kind", kind.error().message), ok = false;
-    }
-    row.label = rec.fields[static_cast<std::size_t>(header->index[2])];
-    if (auto why = check_ledger_text(row.label, 1, k_label_bytes_max, false, true); !why.empty()) {
-      bad("label", why), ok = false;
-    } else if (row.label.starts_with("sc1") || row.label.starts_with("SC1")) {
-      bad("label", "starts with sc1, which is kept for addresses"), ok = false;
-    } else if (read_label_owner(txn, row.label)) {
-      bad("label", fmt::format("'{}' is taken by another account", row.label)), ok = false;
-    } else if (auto [it, fresh] = seen_labels.emplace(row.label, rec.line); !fresh) {
-      bad("label", fmt::format("'{}' also on line {}", row.label, it->second)), ok = false;
+    if (fine("label")) {
+      if (auto [it, fresh] = seen_labels.emplace(row.label, rec.line); !fresh) {
+        bad("label", fmt::format("'{}' also on line {}", row.label, it->second)), ok = false;
+      }
     }
     if (ok) rows.push_back(std::move(row));
   }

@@ -41,6 +41,13 @@ struct OpenRow {
   std::string label;
 };
 
+// Checks one account to open — its address, kind and label — against the
+// ledger as seen by `txn`. Fills `row` and returns the problems found as
+// (column, message) pairs; empty when the account can be opened.
+std::vector<std::pair<std::string, std::string>> check_open(const Txn& txn, std::string_view address,
+                                                            std::string_view kind,
+                                                            std::string_view label, OpenRow& row);
+
 // Reads an `account open --csv` file (columns address,kind,label in any
 // order) and checks every row, against each other and against the ledger as
 // seen by `txn`. Fatal problems (missing file, bad header, a record over the

@@ -204,7 +204,11 @@ Result<SecretKey> load_key(const std::string& path, const PassphraseSource& pass
 
 Result<SecretBuffer> read_passphrase_file(const std::string& path) {
   auto file = read_private_file(path, k_passphrase_bytes_max, "passphrase file");
-  if (!file) return std::unexpected(file.error());
+  if (!file) {
+    auto e = file.error();
+    if (e.exit == Exit::data) e.exit = Exit::key_refused;
+    return std::unexpected(e);
+  }
   std::string_view text(reinterpret_cast<const char*>(file->data()), file->size());
   std::size_t n = text.find('\n');
   if (n == std::string_view::npos) n = text.size();

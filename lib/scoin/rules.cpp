@@ -89,8 +89,7 @@ Exit status_exit(Status s) {
   switch (s) {
     case Status::ok: return Exit::ok;
     case Status::signer_not_admin:
-    case Status::signer_not_issuer:
-    case Status::genesis_signer_not_admin: return Exit::key_refused;
+    case Status::signer_not_issuer: return Exit::key_refused;
     default: return Exit::data;
   }
 }
@@ -191,7 +190,7 @@ Status check_entry(const Entry& e, const Tip& tip, const Params* params, Op& op,
 
 Status check_op_static(const Op& op) {
   if (auto* b = std::get_if<OpenBody>(&op.body)) {
-    if (b->label.starts_with("sc1") || b->label.starts_with("SC1")) return Status::label_reserved;
+    if (b->label.starts_with("sc1")) return Status::label_reserved;
   }
   std::uint64_t amount = 1;
   if (auto* b = std::get_if<IssueBody>(&op.body)) amount = b->amount;

@@ -60,4 +60,6 @@ TEST_CASE("amount: KRW value is floor(units * krw / 10^decimals) without overflo
   CHECK(krw_value(1, 150, 2).value() == 1);  // 1.5 won floors to 1
   CHECK(krw_value(k_amount_max, 200, 0).has_value() == false);  // over u64
   CHECK(krw_value(k_amount_max, 1, 0).value() == k_amount_max);
+  CHECK(krw_text(k_amount_max, 200, 0) == "1844674407370955161400");
+  CHECK(krw_text(1250, 200, 2) == "2500");
 }

@@ -1,0 +1,141 @@
+# fish completion for scoin.
+#
+# Install as ~/.config/fish/completions/scoin.fish (or in a directory of
+# $fish_complete_path). Static: it never runs scoin;
+# tests/completions/drift.sh checks it against `scoin __spec`.
+#
+# Layout: everything is declared with two helpers, PATH always in single
+# quotes ('' is scoin itself, 'account open' is `scoin account open`, '-' the
+# global options, accepted before or after any subcommand):
+#   __scoin_sub 'PARENT' NAME 'DESCRIPTION'    a subcommand
+#   __scoin_complete 'PATH' ARGS...            `complete` ARGS, active when the
+#       command line's subcommand path is PATH. Write -r or -x as words of their
+#       own for an option that takes a value (so the word after it is skipped
+#       when finding the path).
+#
+# To add a subcommand: one __scoin_sub line, then a block of __scoin_complete
+# lines for its options and arguments.
+
+complete -c scoin -e
+complete -c scoin -f
+
+set -g __scoin_tree # PARENT|NAME of every subcommand
+set -g __scoin_valopts # PATH|OPTION of every option that takes a value
+
+function __scoin_sub --argument-names parent name desc
+    set -g -a __scoin_tree "$parent|$name"
+    complete -c scoin -n "__scoin_at $parent" -f -a $name -d $desc
+end
+
+function __scoin_complete --argument-names cmdpath
+    set -l args $argv[2..-1]
+    if contains -- -r $args; or contains -- -x $args
+        for i in (seq (math (count $args) - 1))
+            set -l name $args[(math $i + 1)]
+            switch $args[$i]
+                case -l
+                    set -g -a __scoin_valopts "$cmdpath|--$name"
+                case -s
+                    set -g -a __scoin_valopts "$cmdpath|-$name"
+            end
+        end
+    end
+    if test "$cmdpath" = -
+        complete -c scoin $args
+    else
+        complete -c scoin -n "__scoin_at $cmdpath" $args
+    end
+end
+
+# Prints the subcommand path of the command line being completed, one word a
+# line.
+function __scoin_path
+    set -l words (commandline -opc)
+    set -l path
+    set -l skip 0
+    for w in $words[2..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case '-*=*'
+            case '-*'
+                if contains -- "-|$w" $__scoin_valopts; or contains -- "$path|$w" $__scoin_valopts
+                    set skip 1
+                end
+            case '*'
+                if contains -- "$path|$w" $__scoin_tree
+                    set -a path $w
+                end
+        end
+    end
+    string join \n -- $path
+end
+
+# True when the subcommand path is exactly the arguments.
+function __scoin_at
+    set -l path (__scoin_path)
+    test "$path" = "$argv"
+end
+
+# Global options
+__scoin_complete '-' -l ledger -x -a '(__fish_complete_directories)' -d 'ledger directory (env SCOIN_LEDGER)'
+__scoin_complete '-' -l config -r -F -d 'configuration file (env SCOIN_CONFIG)'
+__scoin_complete '-' -l passphrase-file -r -F -d 'read the key passphrase from FILE (mode 0600)'
+__scoin_complete '-' -l json -d 'machine-readable output'
+__scoin_complete '-' -s q -l quiet -d 'print only errors'
+__scoin_complete '-' -l no-input -d 'never prompt; a needed prompt is an error'
+__scoin_complete '-' -l version -d 'print the version and exit'
+__scoin_complete '-' -s h -l help -d 'print help and exit'
+
+# scoin
+__scoin_sub '' keygen 'make a new signing key file'
+__scoin_sub '' key 'inspect key files'
+__scoin_sub '' init 'create a replica and its genesis entry'
+__scoin_sub '' account 'register and inspect accounts'
+__scoin_sub '' balance 'balances of one account, or of all and the supply'
+__scoin_sub '' log 'list ledger entries'
+
+# scoin keygen
+__scoin_complete 'keygen' -s o -l out -r -F -d 'key file to create (never overwritten)'
+__scoin_complete 'keygen' -l kdf -x -a 'interactive moderate sensitive' -d 'Argon2id cost (default moderate)'
+__scoin_complete 'keygen' -l unencrypted -d 'store the key without a passphrase'
+
+# scoin key
+__scoin_sub 'key' show "print a key file's address and key id"
+
+# scoin key show FILE
+__scoin_complete 'key show' -F
+
+# scoin init
+__scoin_complete 'init' -l admin-key -r -F -d 'key file of the first admin (signs the genesis)'
+__scoin_complete 'init' -l name -x -d "the ledger's name"
+__scoin_complete 'init' -l unit -x -d "the coin's unit"
+__scoin_complete 'init' -l decimals -x -a '0 1 2 3 4 5 6 7 8' -d 'fraction digits of an amount'
+__scoin_complete 'init' -l krw-per-coin -x -d 'won paid to merchants per coin'
+__scoin_complete 'init' -l utc-offset -x -d "the ledger-local day's offset (+HH:MM)"
+__scoin_complete 'init' -l allow-resident-transfers -d 'let residents pay residents'
+__scoin_complete 'init' -l admin -x -d "another admin's address (repeatable)"
+__scoin_complete 'init' -l issuer -x -d "an issuer's address (repeatable)"
+
+# scoin account
+__scoin_sub 'account' open 'register accounts (admin key)'
+__scoin_sub 'account' show 'one account: kind, label, balance'
+__scoin_sub 'account' list 'every account, in the order opened'
+
+# scoin account open [ADDRESS]
+__scoin_complete 'account open' -l key -r -F -d 'admin key file'
+__scoin_complete 'account open' -l kind -x -a 'resident merchant charity' -d 'account kind'
+__scoin_complete 'account open' -l label -x -d "public label (R-000123, a facility's name)"
+__scoin_complete 'account open' -l csv -r -F -d "CSV file with address,kind,label ('-' for stdin)"
+
+# scoin account show ACCOUNT, scoin account list: no options of their own
+
+# scoin balance [ACCOUNT]: no options of its own
+
+# scoin log
+__scoin_complete 'log' -l account -x -d 'only entries touching this account'
+__scoin_complete 'log' -l date -x -a 'today yesterday' -d 'only this ledger-local day (YYYY-MM-DD)'
+__scoin_complete 'log' -l type -x -a 'genesis role open issue transfer redeem' -d 'only this op type'
+__scoin_complete 'log' -l limit -x -d 'only the last N matching entries'

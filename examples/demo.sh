@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# A walk through scoin on a fresh ledger: keys made, the ledger created,
+# accounts opened from a CSV file, balances and the log shown.
+#
+#   examples/demo.sh [SCOIN_BINARY] [WORK_DIR]
+#
+# Everything is created in WORK_DIR (default: a new temporary directory).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+scoin_bin=$(realpath "${1:-$here/../build/cli/scoin}")
+work=${2:-$(mktemp -d -t scoin-demo.XXXXXX)}
+mkdir -p "$work"
+cd "$work"
+umask 077
+
+scoin() { "$scoin_bin" "$@"; }
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+export SCOIN_LEDGER="$work/ledger"
+# The admin key is encrypted; its passphrase comes from a 0600 file, as a
+# cron job or a systemd unit would give it. (Interactively, scoin asks on the
+# terminal instead.)
+printf 'correct horse battery staple\n' > admin.pass
+export SCOIN_PASSPHRASE_FILE="$work/admin.pass"
+
+step "keys: an encrypted admin key, an issuer key, and one per account"
+scoin keygen -o admin.key --kdf interactive
+scoin keygen -o issuer.key --unencrypted
+for who in R-000001 R-000002 gym cafeteria foodbank; do
+  scoin keygen -o "$who.key" --unencrypted -q
+done
+scoin key show admin.key
+
+step "init: the ledger and its genesis entry (the chain id is printed)"
+scoin init --admin-key admin.key --name "서초 리워드" --unit SC --decimals 2 \
+  --krw-per-coin 200 --utc-offset +09:00 \
+  --issuer "$(scoin key show issuer.key --json | sed -n 's/.*"address": "\(.*\)".*/\1/p')"
+
+step "account open --csv: residents, facilities and a charity, all or nothing"
+cp "$here/accounts.csv" accounts.csv
+for who in R-000001 R-000002 gym cafeteria foodbank; do
+  addr=$(scoin key show "$who.key" --json | sed -n 's/.*"address": "\(.*\)".*/\1/p')
+  sed -i "s/{$who}/$addr/" accounts.csv
+done
+cat accounts.csv
+scoin account open --key admin.key --csv accounts.csv
+
+step "account list, account show, balance"
+scoin account list
+scoin account show 서초구민체육센터
+scoin balance
+
+step "log"
+scoin log
+
+printf '\nDemo ledger in %s\n' "$work"
