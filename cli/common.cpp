@@ -62,7 +62,7 @@ Result<SecretBuffer> read_tty_line(int fd, std::string_view prompt) {
     termios quiet = old;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
-    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+    ::tcsetattr(fd, TCSADRAIN, &quiet);
   }
   SecretBuffer buf(k_passphrase_bytes_max + 1);
   std::size_t n = 0;
@@ -77,7 +77,7 @@ Result<SecretBuffer> read_tty_line(int fd, std::string_view prompt) {
     if (c == '\n') break;
     if (n < buf.size()) buf.data()[n++] = static_cast<unsigned char>(c);
   }
-  if (restore) ::tcsetattr(fd, TCSAFLUSH, &old);
+  if (restore) ::tcsetattr(fd, TCSADRAIN, &old);
   if (eof) return fail(Exit::key_refused, "no passphrase given");
   if (n > k_passphrase_bytes_max) {
     return fail(Exit::key_refused, "passphrase over the limit of {} bytes", k_passphrase_bytes_max);

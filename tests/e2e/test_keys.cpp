@@ -132,3 +132,27 @@ TEST_CASE("key file: truncated or edited files give a clear error naming the fil
   CHECK(m.code == 66);
   CHECK_FALSE(s.exists("ledger"));
 }
+
+TEST_CASE("passphrase: asked on the terminal (/dev/tty), twice for a new key") {
+  Sandbox s;
+  auto bin = e2e::scoin_bin();
+  // script(1) gives scoin a pseudo-terminal as its controlling terminal.
+  auto make = e2e::run_program("/usr/bin/script",
+                               {"-qec", bin + " keygen -o tty.key --kdf interactive", "/dev/null"},
+                               "typed secret\ntyped secret\n", {}, s.dir());
+  INFO(make.out << make.err);
+  REQUIRE(make.code == 0);
+  CHECK(make.out.find("Passphrase for") != std::string::npos);
+  CHECK(make.out.find("Repeat the passphrase") != std::string::npos);
+  CHECK(s.scoin({"key", "show", "tty.key", "--json"}).json()["encrypted"] == true);
+  // The key opens with that passphrase given through a file, too.
+  auto init = s.scoin({"init", "--admin-key", "tty.key", "--name", "X", "--passphrase-file",
+                       s.pass_file("typed secret")});
+  CHECK(init.code == 0);
+  auto mismatch = e2e::run_program(
+      "/usr/bin/script", {"-qec", bin + " keygen -o other.key --kdf interactive", "/dev/null"},
+      "one\ntwo\n", {}, s.dir());
+  CHECK(mismatch.code == 77);
+  CHECK(mismatch.out.find("differ") != std::string::npos);
+  CHECK_FALSE(s.exists("other.key"));
+}
