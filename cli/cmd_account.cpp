@@ -49,7 +49,8 @@ Result<int> run_open(const OpenOpts& o) {
     }
     if (!findings.empty()) {
       report_findings(findings);
-      return fail(Exit::data, "{}: {} problems found; nothing was written", o.csv, findings.total());
+      return fail(Exit::data, "{}: {}{} problems found; nothing was written", o.csv,
+                  findings.unchecked_rows ? "at least " : "", findings.list.size());
     }
   }
   auto key = load_signing_key(o.key);
@@ -68,7 +69,7 @@ Result<int> run_open(const OpenOpts& o) {
           op.signer = key->public_key();
           op.nonce = ++nonce;
           op.body = OpenBody{row.account, row.kind, row.label};
-          auto s = app.append(sign_op(op, *key), nullptr, true);
+          auto s = app.append_own(sign_op(op, *key), op);
           if (s != Status::ok) {
             auto ctx = row.line ? fmt::format("{}:{}", where, row.line) : where;
             return std::unexpected(status_error(s, ctx, row.label));

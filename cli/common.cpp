@@ -131,13 +131,16 @@ Result<SecretKey> load_signing_key(const std::string& path) {
 
 void report_findings(const Findings& f) {
   for (auto& x : f.list) fmt::print(stderr, "scoin: {}\n", x.text());
-  if (f.dropped > 0) fmt::print(stderr, "scoin: ... and {} more findings not shown\n", f.dropped);
+  if (f.unchecked_rows > 0) {
+    fmt::print(stderr, "scoin: stopped after {} findings; {} more rows went unchecked\n", f.list.size(),
+               f.unchecked_rows);
+  }
   json list = json::array();
   for (auto& x : f.list) {
     list.push_back(json{{"file", x.file}, {"line", x.line}, {"column", x.column}, {"message", x.message}});
   }
   globals().error_extra["findings"] = list;
-  globals().error_extra["findings_not_shown"] = f.dropped;
+  globals().error_extra["rows_unchecked"] = f.unchecked_rows;
 }
 
 void print_json(const json& j) { fmt::print("{}\n", j.dump(2)); }

@@ -49,6 +49,7 @@ void register_init(CLI::App& app);
 void register_account(CLI::App& app);
 void register_balance(CLI::App& app);
 void register_log(CLI::App& app);
+void register_issue(CLI::App& app);
 
 // The ledger directory: --ledger, else $SCOIN_LEDGER (64 if neither).
 Result<std::string> ledger_dir();

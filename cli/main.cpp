@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   register_account(app);
   register_balance(app);
   register_log(app);
+  register_issue(app);
   auto* spec = app.add_subcommand("__spec", "")->group("");
   add_command(spec, [&app] {
     print_spec(app, "");

@@ -32,7 +32,7 @@ _scoin_globals()
 
 _scoin_cmd()
 {
-    cmds='keygen key init account balance log'
+    cmds='keygen key init account balance log issue'
 }
 
 _scoin_cmd_keygen()
@@ -102,6 +102,16 @@ _scoin_cmd_log()
         --date) val='today yesterday' ;; # or YYYY-MM-DD
         --type) val='genesis role open issue transfer redeem' ;;
         --account | --limit) val=@text ;;
+    esac
+}
+
+_scoin_cmd_issue()
+{
+    opts='--key --to --amount --reason --ref --memo --csv --dry-run --out
+          --threads'
+    case $1 in
+        --key | --csv | --out) val=@file ;;
+        --to | --amount | --reason | --ref | --memo | --threads) val=@text ;;
     esac
 }
 

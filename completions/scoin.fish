@@ -96,6 +96,7 @@ __scoin_sub '' init 'create a replica and its genesis entry'
 __scoin_sub '' account 'register and inspect accounts'
 __scoin_sub '' balance 'balances of one account, or of all and the supply'
 __scoin_sub '' log 'list ledger entries'
+__scoin_sub '' issue 'issue rewards, one or a batch from CSV (issuer key)'
 
 # scoin keygen
 __scoin_complete 'keygen' -s o -l out -r -F -d 'key file to create (never overwritten)'
@@ -139,3 +140,15 @@ __scoin_complete 'log' -l account -x -d 'only entries touching this account'
 __scoin_complete 'log' -l date -x -a 'today yesterday' -d 'only this ledger-local day (YYYY-MM-DD)'
 __scoin_complete 'log' -l type -x -a 'genesis role open issue transfer redeem' -d 'only this op type'
 __scoin_complete 'log' -l limit -x -d 'only the last N matching entries'
+
+# scoin issue
+__scoin_complete 'issue' -l key -r -F -d 'issuer key file'
+__scoin_complete 'issue' -l to -x -d 'recipient (address or label)'
+__scoin_complete 'issue' -l amount -x -d 'amount in coins (exact decimal)'
+__scoin_complete 'issue' -l reason -x -d 'why (volunteering, health, carbon...)'
+__scoin_complete 'issue' -l ref -x -d 'idempotency key, unique on the ledger'
+__scoin_complete 'issue' -l memo -x -d 'free text (no personal data)'
+__scoin_complete 'issue' -l csv -r -F -d "CSV file with account,amount,reason,ref and optionally memo ('-' for stdin)"
+__scoin_complete 'issue' -l dry-run -d 'check everything and print the summary; sign and write nothing'
+__scoin_complete 'issue' -l out -r -F -d 'write the signed ops to this op file instead of appending'
+__scoin_complete 'issue' -l threads -x -d 'signing threads (default: all cores)'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A walk through scoin on a fresh ledger: keys made, the ledger created,
-# accounts opened from a CSV file, balances and the log shown.
+# accounts opened from a CSV file, a welfare centre's reward CSV issued (and
+# issued again, safely), balances and the log shown.
 #
 #   examples/demo.sh [SCOIN_BINARY] [WORK_DIR]
 #
@@ -45,6 +46,18 @@ for who in R-000001 R-000002 gym cafeteria foodbank; do
 done
 cat accounts.csv
 scoin account open --key admin.key --csv accounts.csv
+
+step "issue --csv: a welfare centre's rewards, checked whole, then signed and appended"
+cat "$here/rewards.csv"
+scoin issue --key issuer.key --csv "$here/rewards.csv" --dry-run
+scoin issue --key issuer.key --csv "$here/rewards.csv"
+
+step "issue again: the same file pays nobody twice (every row already applied)"
+scoin issue --key issuer.key --csv "$here/rewards.csv"
+
+step "issue: one reward from the command line"
+scoin issue --key issuer.key --to R-000002 --amount 2 --reason "health program" \
+  --ref 2026-11-26/seocho-welfare/0005
 
 step "account list, account show, balance"
 scoin account list

@@ -10,16 +10,13 @@
 namespace scoin {
 
 std::string Finding::text() const {
+  if (file.empty()) return column.empty() ? message : fmt::format("{}: {}", column, message);
   if (column.empty()) return fmt::format("{}:{}: {}", file, line, message);
   return fmt::format("{}:{}: {}: {}", file, line, column, message);
 }
 
 void Findings::add(Finding f) {
-  if (list.size() < k_csv_findings_max) {
-    list.push_back(std::move(f));
-  } else {
-    ++dropped;
-  }
+  if (!full()) list.push_back(std::move(f));
 }
 
 std::string check_ledger_text(std::string_view s, std::size_t min_bytes, std::size_t max_bytes,
@@ -73,6 +70,7 @@ Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& t
   if (!header) return std::unexpected(header.error());
 
   std::vector<OpenRow> rows;
+  std::size_t records = 0;
   std::map<Key32, std::size_t> seen_keys;
   std::map<std::string, std::size_t> seen_labels;
   for (;;) {
@@ -82,8 +80,12 @@ Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& t
     auto bad = [&](std::string column, std::string message) {
       findings.add(Finding{file, rec.line, std::move(column), std::move(message)});
     };
-    if (rows.size() + findings.total() >= k_csv_rows_max) {
+    if (++records > k_csv_rows_max) {
       return fail(Exit::data, "{}:{}: more than {} rows", file, rec.line, k_csv_rows_max);
+    }
+    if (findings.full()) {
+      ++findings.unchecked_rows;
+      continue;
     }
     if (!rec.error.empty()) {
       bad("", rec.error);
@@ -118,7 +120,7 @@ Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& t
     }
     if (ok) rows.push_back(std::move(row));
   }
-  if (rows.empty() && findings.empty()) {
+  if (records == 0) {
     return fail(Exit::data, "{}: no rows after the header", file);
   }
   return rows;

@@ -19,13 +19,14 @@ struct Finding {
   std::string text() const;
 };
 
-// Collects findings up to k_csv_findings_max, then counts the rest.
+// Collects up to k_csv_findings_max findings (DESIGN.md §8). Once full, a
+// reader stops checking and only counts the rows it leaves unchecked.
 struct Findings {
   std::vector<Finding> list;
-  std::size_t dropped = 0;
+  std::size_t unchecked_rows = 0;
   void add(Finding f);
   bool empty() const { return list.empty(); }
-  std::size_t total() const { return list.size() + dropped; }
+  bool full() const { return list.size() >= k_csv_findings_max; }
 };
 
 // Checks a text field the CLI writes onto the ledger: `check_text`'s rules,

@@ -248,7 +248,7 @@ Result<Appender> Appender::begin(Env& env, const Params* params) {
   return app;
 }
 
-Status Appender::append(const SignedOp& signed_op, std::string* detail, bool signed_here) {
+Status Appender::append(const SignedOp& signed_op, std::string* detail) {
   Entry e;
   e.height = m_tip.next_height;
   e.prev_hash = m_tip.prev_hash;
@@ -256,26 +256,35 @@ Status Appender::append(const SignedOp& signed_op, std::string* detail, bool sig
   e.op = signed_op.op;
   e.sig = signed_op.sig;
   Op op;
-  Status s;
-  if (signed_here) {
-    auto decoded = decode_op(e.op);
-    SCOIN_ASSERT(decoded.has_value());
-    op = std::move(*decoded);
-    s = (m_params != nullptr && op.type() != OpType::genesis && op.chain_id != m_params->chain_id)
-            ? Status::chain_id_mismatch
-            : Status::ok;
-  } else {
-    s = check_entry(e, m_tip, m_params, op, detail);
+  if (auto s = check_entry(e, m_tip, m_params, op, detail); s != Status::ok) return s;
+  return apply_and_write(signed_op, op);
+}
+
+Status Appender::append_own(const SignedOp& signed_op, const Op& op) {
+  // Pair assertion: the bytes are the canonical encoding of `op`.
+  SCOIN_ASSERT(signed_op.op.size() <= k_op_bytes_max);
+  if (m_params != nullptr && op.type() != OpType::genesis && op.chain_id != m_params->chain_id) {
+    return Status::chain_id_mismatch;
   }
+  return apply_and_write(signed_op, op);
+}
+
+Status Appender::apply_and_write(const SignedOp& signed_op, const Op& op) {
+  const std::uint64_t height = m_tip.next_height;
+  auto s = apply_op(m_state, m_params, op, op_hash(signed_op.op), height);
   if (s != Status::ok) return s;
-  s = apply_op(m_state, m_params, op, op_hash(e.op), e.height);
-  if (s != Status::ok) return s;
+  Entry e;
+  e.height = height;
+  e.prev_hash = m_tip.prev_hash;
+  e.appended_at_ms = m_now_ms;
+  e.op = signed_op.op;
+  e.sig = signed_op.sig;
   auto bytes = encode_entry(e);
   auto hash = entry_hash(bytes);
-  auto key = be64(e.height);
+  auto key = be64(height);
   m_txn.put(m_txn.dbs().entries, key, bytes, MDB_APPEND);
   m_txn.put(m_txn.dbs().hashes, key, hash, MDB_APPEND);
-  m_tip = Tip{e.height + 1, hash, e.appended_at_ms};
+  m_tip = Tip{height + 1, hash, m_now_ms};
   ++m_appended;
   return Status::ok;
 }

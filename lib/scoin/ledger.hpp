@@ -102,11 +102,11 @@ class Appender {
   // Checks `signed_op` (signature, chain id, nonce and every rule) and, when
   // valid, writes its entry and derived rows. On any status but ok nothing of
   // it is written. A storage error shows in `txn().rc()`.
-  // `signed_here`: the signature was just made in this process by the key of
-  // `op.signer`, so checking it again is skipped (the batch benchmark's
-  // budget); every other rule is still checked.
-  Status append(const SignedOp& signed_op, std::string* detail = nullptr,
-                bool signed_here = false);
+  Status append(const SignedOp& signed_op, std::string* detail = nullptr);
+  // The same for an op this process built and just signed with the key of
+  // `op.signer` (`signed_op` = sign_op(op, key)): the decoding and the
+  // signature check are skipped; every rule of §5 is still checked.
+  Status append_own(const SignedOp& signed_op, const Op& op);
   // The hash of the last appended entry (the chain id after the genesis).
   const Hash32& last_hash() const { return m_tip.prev_hash; }
   std::uint64_t appended() const { return m_appended; }
@@ -114,6 +114,7 @@ class Appender {
 
  private:
   Appender(Txn txn, const Params* params) : m_txn(std::move(txn)), m_state(m_txn), m_params(params) {}
+  Status apply_and_write(const SignedOp& signed_op, const Op& op);
   Txn m_txn;
   TxnState m_state;
   const Params* m_params;

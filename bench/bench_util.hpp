@@ -1,0 +1,101 @@
+// Helpers shared by the benchmarks: a ledger made through the library (fast,
+// no CLI round trips), timing, and running the real binary with its peak RSS.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "scoin/keyfile.hpp"
+#include "scoin/ledger.hpp"
+
+namespace bench {
+
+using Clock = std::chrono::steady_clock;
+inline double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+struct Child {
+  int code = -1;
+  double seconds = 0;
+  long max_rss_kb = 0;   // peak resident set: heap plus mapped file pages
+  long max_anon_kb = 0;  // peak anonymous memory (RssAnon, sampled every 2 ms)
+  long max_file_kb = 0;  // peak file-backed pages (the LMDB map; page cache)
+};
+
+// Reads RssAnon and RssFile of `pid` from /proc (kB); false once it is gone
+// or while it has not yet exec'd `name` (a forked child still holds a copy of
+// the parent's memory).
+inline bool sample_rss(pid_t pid, const std::string& name, long& anon_kb, long& file_kb) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/status", static_cast<int>(pid));
+  std::FILE* f = std::fopen(path, "r");
+  if (f == nullptr) return false;
+  char line[256];
+  bool ours = false;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    long v = 0;
+    char comm[64];
+    if (std::sscanf(line, "Name: %63s", comm) == 1) ours = name.compare(0, 15, comm) == 0;
+    if (std::sscanf(line, "RssAnon: %ld kB", &v) == 1) anon_kb = v;
+    if (std::sscanf(line, "RssFile: %ld kB", &v) == 1) file_kb = v;
+  }
+  std::fclose(f);
+  return ours;
+}
+
+// Runs `argv` (argv[0] a path) with `env` added, waiting for it; reports its
+// wall time and peak resident set (wait4's ru_maxrss).
+inline Child run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+                 const std::string& out_path = "/dev/null") {
+  auto start = Clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    for (auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
+    std::FILE* f = std::freopen(out_path.c_str(), "w", stdout);
+    (void)f;
+    std::vector<char*> a;
+    for (auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+    a.push_back(nullptr);
+    ::execv(a[0], a.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage ru{};
+  Child c;
+  for (;;) {
+    long anon = 0, file = 0;
+    if (sample_rss(pid, std::filesystem::path(argv[0]).filename().string(), anon, file)) {
+      c.max_anon_kb = std::max(c.max_anon_kb, anon);
+      c.max_file_kb = std::max(c.max_file_kb, file);
+    }
+    pid_t done = ::wait4(pid, &status, WNOHANG, &ru);
+    if (done == pid) break;
+    ::usleep(2000);
+  }
+  c.seconds = seconds_since(start);
+  c.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  c.max_rss_kb = ru.ru_maxrss;
+  return c;
+}
+
+struct Fixture {
+  std::string dir;
+  std::vector<scoin::Key32> accounts;
+  std::vector<std::string> labels;
+};
+
+// A ledger in `dir`/ledger with an admin and an issuer (their unencrypted key
+// files `dir`/admin.key and `dir`/issuer.key) and `n_accounts` accounts, made
+// through the library in one transaction.
+Fixture make_ledger(const std::string& dir, std::size_t n_accounts, int decimals = 2);
+
+}  // namespace bench
