@@ -8,24 +8,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "unit/tmpdir.hpp"
 #include "scoin/fsutil.hpp"
 #include "scoin/keyfile.hpp"
 
 using namespace scoin;
+using scoin::test::TmpDir;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TmpDir {
-  fs::path path;
-  TmpDir() {
-    std::string t = (fs::temp_directory_path() / "scoin-unit-XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TmpDir() { fs::remove_all(path); }
-  std::string file(const char* name) const { return (path / name).string(); }
-};
 
 SecretBuffer pass(std::string_view s) {
   SecretBuffer b(s.size());

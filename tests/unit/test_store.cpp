@@ -3,24 +3,12 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "unit/tmpdir.hpp"
 #include "scoin/ledger.hpp"
 
 using namespace scoin;
+using scoin::test::TmpDir;
 namespace fs = std::filesystem;
-
-namespace {
-
-struct TmpDir {
-  fs::path path;
-  TmpDir() {
-    std::string t = (fs::temp_directory_path() / "scoin-unit-XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TmpDir() { fs::remove_all(path); }
-};
-
-}  // namespace
 
 TEST_CASE("store: a missing ledger is 66, creating over an existing one is 73") {
   TmpDir d;
