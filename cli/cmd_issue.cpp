@@ -9,6 +9,7 @@
 #include "scoin/issue.hpp"
 #include "scoin/keyfile.hpp"
 #include "scoin/time.hpp"
+#include "signing.hpp"
 
 namespace scoin::cli {
 
@@ -18,7 +19,7 @@ struct Opts {
   std::string key;
   std::string to, amount, reason, ref, memo;
   std::string csv;
-  std::string out;
+  OutOptions out;
   bool dry_run = false;
   unsigned threads = 0;
 };
@@ -60,7 +61,11 @@ void print_summary(const IssueBatch& batch, const Params& p, std::uint64_t new_u
   const auto n = batch.rows().size();
   fmt::print("{}: {} row{}, {} new, {} already applied\n", mode, n, n == 1 ? "" : "s", n - already,
              already);
-  fmt::print("total: {} {} = {} KRW\n", amount_text(new_units, p), unit, krw_string(new_units, p));
+  if (p.genesis.krw_per_coin > 0) {
+    fmt::print("total: {} {} = {} KRW\n", amount_text(new_units, p), unit, krw_string(new_units, p));
+  } else {
+    fmt::print("total: {} {}\n", amount_text(new_units, p), unit);
+  }
   for (auto& r : reasons) {
     fmt::print("  {:<24} {:>8} row{} {:>20} {}\n", r.reason, r.rows, r.rows == 1 ? " " : "s",
                amount_text(r.units, p), unit);
@@ -76,36 +81,39 @@ void print_summary(const IssueBatch& batch, const Params& p, std::uint64_t new_u
 }
 
 Result<int> run(const Opts& o) {
-  auto ledger = open_ledger();
-  if (!ledger) return std::unexpected(ledger.error());
-  const auto& p = ledger->params;
+  auto ctx = sign_context(o.out);
+  if (!ctx) return std::unexpected(ctx.error());
+  const auto& p = ctx->params;
   auto info = read_key_info(o.key);
   if (!info) return std::unexpected(info.error());
   const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
 
   IssueBatch batch;
-  std::uint64_t first_nonce = 0;
   {
-    auto txn = Txn::begin(ledger->env, false);
-    if (!txn) return std::unexpected(txn.error());
-    // The signer's role first: a non-issuer key is refused (77) before any
-    // passphrase is asked for or any row is read.
-    auto signer = read_signer(*txn, info->public_key);
-    if (!(signer.roles & k_role_issuer_bit)) {
-      return fail(Exit::key_refused, "{}: the key {} is not an issuer on this ledger", o.key,
-                  address(info->public_key));
+    std::optional<Txn> txn;
+    if (ctx->ledger) {
+      auto t = Txn::begin(ctx->ledger->env, false);
+      if (!t) return std::unexpected(t.error());
+      txn.emplace(std::move(*t));
+      // The signer's role first: a non-issuer key is refused (77) before any
+      // passphrase is asked for or any row is read.
+      auto signer = read_signer(*txn, info->public_key);
+      if (!(signer.roles & k_role_issuer_bit)) {
+        return fail(Exit::key_refused, "{}: the key {} is not an issuer on this ledger", o.key,
+                    address(info->public_key));
+      }
     }
-    first_nonce = signer.last_nonce + 1;
+    const Txn* t = txn ? &*txn : nullptr;
     Findings findings;
     if (!o.csv.empty()) {
       ProgressBar bar("checking", "bytes");
-      auto r = IssueBatch::read_csv(o.csv, *txn, p, findings,
+      auto r = IssueBatch::read_csv(o.csv, t, p, findings,
                                     [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
       bar.finish();
       if (!r) return std::unexpected(r.error());
       batch = std::move(*r);
     } else {
-      batch.add_row(*txn, p, "", 0, o.to, o.amount, o.reason, o.ref, o.memo, findings);
+      batch.add_row(t, p, "", 0, o.to, o.amount, o.reason, o.ref, o.memo, findings);
     }
     if (!findings.empty()) {
       if (o.csv.empty()) {
@@ -118,7 +126,9 @@ Result<int> run(const Opts& o) {
                   batch.source().empty() ? o.csv : batch.source(),
                   findings.unchecked_rows ? "at least " : "", findings.list.size());
     }
-    if (auto r = batch.check_limits(*txn); !r) return std::unexpected(r.error());
+    if (txn) {
+      if (auto r = batch.check_limits(*txn); !r) return std::unexpected(r.error());
+    }
   }
   auto units = batch.new_units();
   if (!units) return std::unexpected(units.error());
@@ -133,31 +143,29 @@ Result<int> run(const Opts& o) {
     print_summary(batch, p, 0, "issue", 0, already, 0, "");
     return 0;
   }
-  if (!o.out.empty() && path_exists(o.out)) {
-    return fail(Exit::cant_create, "{}: already exists; refusing to overwrite", o.out);
+  if (!o.out.out.empty() && path_exists(o.out.out)) {
+    return fail(Exit::cant_create, "{}: already exists; refusing to overwrite", o.out.out);
   }
   auto key = load_signing_key(o.key);
   if (!key) return std::unexpected(key.error());
 
-  if (!o.out.empty()) {
+  if (!o.out.out.empty()) {
     auto now = now_ms();
     if (!now) return std::unexpected(now.error());
-    auto ops = sign_issue_batch(p, *key, batch, first_nonce, *now, threads);
-    auto w = write_new_file(o.out, armor_ops(ops), 0644);
-    if (!w) return std::unexpected(w.error());
-    print_summary(batch, p, *units, "signed", 0, already, 0, o.out);
+    auto ops = sign_issue_batch(p, *key, batch, first_nonce(*ctx, o.out, info->public_key), *now, threads);
+    if (auto w = write_op_file(o.out.out, ops); !w) return std::unexpected(w.error());
+    print_summary(batch, p, *units, "signed", 0, already, 0, o.out.out);
     return 0;
   }
 
   ProgressBar bar("issuing", "rows");
-  auto result = append_issue_batch(ledger->env, p, *key, batch, threads,
+  auto result = append_issue_batch(ctx->ledger->env, p, *key, batch, threads,
                                    [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
   bar.finish();
   if (!result) return std::unexpected(result.error());
   // Rows found applied inside the write transaction (another writer came
   // first) are counted as already applied, not as new.
-  std::uint64_t appended_units = result->appended_units;
-  print_summary(batch, p, appended_units, "issue", result->appended, result->already_applied,
+  print_summary(batch, p, result->appended_units, "issue", result->appended, result->already_applied,
                 result->first_height, "");
   return 0;
 }
@@ -177,8 +185,7 @@ void register_issue(CLI::App& app) {
                   ->type_name("FILE");
   csv->excludes(to)->excludes(amount)->excludes(reason)->excludes(ref)->excludes(memo);
   cmd->add_flag("--dry-run", o.dry_run, "check everything and print the summary; sign and write nothing");
-  cmd->add_option("--out", o.out, "write the signed ops to an op file instead of appending")
-      ->type_name("FILE");
+  add_out_options(cmd, o.out);
   cmd->add_option("--threads", o.threads, "signing threads (default: all cores)")->type_name("N");
   add_command(cmd, [=] {
     // Given-but-empty values are bad data (65, reported by the row check);

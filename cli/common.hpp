@@ -50,6 +50,10 @@ void register_account(CLI::App& app);
 void register_balance(CLI::App& app);
 void register_log(CLI::App& app);
 void register_issue(CLI::App& app);
+void register_transfer(CLI::App& app);
+void register_redeem(CLI::App& app);
+void register_submit(CLI::App& app);
+void register_show_op(CLI::App& app);
 
 // The ledger directory: --ledger, else $SCOIN_LEDGER (64 if neither).
 Result<std::string> ledger_dir();

@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
   register_balance(app);
   register_log(app);
   register_issue(app);
+  register_transfer(app);
+  register_redeem(app);
+  register_submit(app);
+  register_show_op(app);
   auto* spec = app.add_subcommand("__spec", "")->group("");
   add_command(spec, [&app] {
     print_spec(app, "");

@@ -343,6 +343,7 @@ Result<std::vector<SignedOp>> parse_op_file(std::string_view text, std::string_v
       if (!blob) return fail(Exit::data, "{}:{}: op block is not valid base64", name, block_line);
       if (blob->size() < 64 + 4) return fail(Exit::data, "{}:{}: op block too short", name, block_line);
       SignedOp s;
+      s.line = block_line;
       s.op.assign(blob->begin(), blob->end() - 64);
       std::copy(blob->end() - 64, blob->end(), s.sig.begin());
       if (ops.size() >= k_op_file_ops_max) {

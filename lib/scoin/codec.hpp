@@ -128,6 +128,7 @@ Hash32 entry_hash(ByteView entry_bytes);
 struct SignedOp {
   Bytes op;
   Sig64 sig{};
+  std::size_t line = 0;  // where its block starts in an op file (0: not from a file)
 };
 
 // Op files (DESIGN.md §4.3): `-----BEGIN SCOIN OP-----`, base64 of op ‖ sig

@@ -93,7 +93,7 @@ std::uint32_t IssueBatch::intern_reason(std::string_view s) {
   return it->second;
 }
 
-void IssueBatch::add_row(const Txn& txn, const Params& params, std::string_view file,
+void IssueBatch::add_row(const Txn* txn, const Params& params, std::string_view file,
                          std::size_t line, std::string_view account, std::string_view amount,
                          std::string_view reason, std::string_view ref, std::string_view memo,
                          Findings& findings) {
@@ -110,19 +110,21 @@ void IssueBatch::add_row(const Txn& txn, const Params& params, std::string_view 
 
   if (account.empty()) {
     bad("account", "empty");
-  } else if (account.starts_with("sc1") || account.starts_with("SC1")) {
+  } else if (account.starts_with("sc1") || account.starts_with("SC1") || txn == nullptr) {
     if (auto k = decode_address(account)) {
       row.to = *k;
-      if (!read_account(txn, *k)) bad("account", fmt::format("{} is not a registered account", account));
+      if (txn != nullptr && !read_account(*txn, *k)) {
+        bad("account", fmt::format("{} is not a registered account", account));
+      }
     } else {
-      bad("account", k.error().message);
+      bad("account", k.error().message + (txn == nullptr ? " (without a replica, give addresses)" : ""));
     }
   } else {
     std::string label(account);
     auto it = m_label_cache.find(label);
     if (it != m_label_cache.end()) {
       row.to = it->second;
-    } else if (auto k = read_label_owner(txn, label)) {
+    } else if (auto k = read_label_owner(*txn, label)) {
       row.to = *k;
       m_label_cache.emplace(std::move(label), *k);
     } else {
@@ -151,11 +153,11 @@ void IssueBatch::add_row(const Txn& txn, const Params& params, std::string_view 
     row.ref = m_texts.add(ref);
     if (auto earlier = seen_ref(ref, row.ref, row.line); earlier != 0) {
       bad("ref", fmt::format("'{}' also on line {}; a ref pays once", ref, earlier));
-    } else if (auto height = read_ref(txn, issue_ref_key(ref))) {
+    } else if (auto height = txn ? read_ref(*txn, issue_ref_key(ref)) : std::nullopt) {
       if (ok) {
         row.reason = intern_reason(reason);
         row.memo = m_texts.add(memo);
-        if (same_issue(txn, *height, *this, row)) {
+        if (same_issue(*txn, *height, *this, row)) {
           row.already_applied = true;
         } else {
           bad("ref", fmt::format("'{}' was already used at height {} with different fields (conflict)",
@@ -174,7 +176,7 @@ void IssueBatch::add_row(const Txn& txn, const Params& params, std::string_view 
   m_rows.push_back(row);
 }
 
-Result<IssueBatch> IssueBatch::read_csv(const std::string& path, const Txn& txn,
+Result<IssueBatch> IssueBatch::read_csv(const std::string& path, const Txn* txn,
                                         const Params& params, Findings& findings,
                                         const Progress& progress) {
   auto reader = CsvReader::open(path);

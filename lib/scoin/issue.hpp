@@ -58,13 +58,15 @@ class IssueBatch {
   // Reads an issue CSV (account,amount,reason,ref[,memo] in any order; `-` is
   // standard input) and checks every row against the ledger seen by `txn`.
   // Fatal problems are an Error; bad rows go to `findings`.
-  static Result<IssueBatch> read_csv(const std::string& path, const Txn& txn, const Params& params,
+  // `txn` is null when signing without a replica: then accounts must be
+  // addresses and refs are not looked up.
+  static Result<IssueBatch> read_csv(const std::string& path, const Txn* txn, const Params& params,
                                      Findings& findings, const Progress& progress = {});
 
   // Checks one row and adds it when good; problems go to `findings` with
   // `file` and `line` (file empty: a command-line row, columns named as
   // options).
-  void add_row(const Txn& txn, const Params& params, std::string_view file, std::size_t line,
+  void add_row(const Txn* txn, const Params& params, std::string_view file, std::size_t line,
                std::string_view account, std::string_view amount, std::string_view reason,
                std::string_view ref, std::string_view memo, Findings& findings);
 

@@ -7,10 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "scoin/bytes.hpp"
 #include "scoin/crypto.hpp"
@@ -35,13 +37,22 @@ nlohmann::json Run::json() const {
   }
 }
 
+// run_program may run on several threads at once (run_parallel), where
+// Catch's assertions must not be used: a failure to start a program aborts.
+static void must(bool ok, const char* what) {
+  if (!ok) {
+    std::perror(what);
+    std::abort();
+  }
+}
+
 Run run_program(const std::string& program, const std::vector<std::string>& args,
                 const std::string& input, const std::vector<std::string>& env,
                 const std::string& cwd) {
   int in[2], out[2], err[2];
-  REQUIRE(::pipe2(in, O_CLOEXEC) == 0);
-  REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-  REQUIRE(::pipe2(err, O_CLOEXEC) == 0);
+  must(::pipe2(in, O_CLOEXEC) == 0, "pipe2");
+  must(::pipe2(out, O_CLOEXEC) == 0, "pipe2");
+  must(::pipe2(err, O_CLOEXEC) == 0, "pipe2");
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
@@ -75,7 +86,7 @@ Run run_program(const std::string& program, const std::vector<std::string>& args
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);
-  REQUIRE(rc == 0);
+  must(rc == 0, "posix_spawn");
 
   Run r;
   std::size_t written = 0;
@@ -206,6 +217,19 @@ void Sandbox::init_ledger(std::vector<Account>& accounts, const std::vector<std:
                   "--passphrase-file", admin_pass()});
   INFO(o.err);
   REQUIRE(o.code == 0);
+}
+
+std::vector<Run> run_parallel(const Sandbox& sandbox, const std::vector<std::vector<std::string>>& commands) {
+  std::vector<Run> out(commands.size());
+  std::vector<std::thread> threads;
+  // Catch's assertions are not thread-safe: the threads only run programs.
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    threads.emplace_back([&, i] {
+      out[i] = run_program(scoin_bin(), commands[i], {}, {"SCOIN_LEDGER=" + sandbox.ledger()}, sandbox.dir());
+    });
+  }
+  for (auto& t : threads) t.join();
+  return out;
 }
 
 std::string Sandbox::ledger_digest() const {

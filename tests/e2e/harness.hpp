@@ -69,4 +69,8 @@ class Sandbox {
 
 std::string scoin_bin();
 
+// Runs several scoin commands at once in `sandbox`, each on its own thread,
+// and returns their results in the same order.
+std::vector<Run> run_parallel(const Sandbox& sandbox, const std::vector<std::vector<std::string>>& commands);
+
 }  // namespace e2e

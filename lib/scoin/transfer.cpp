@@ -1,0 +1,118 @@
+#include "scoin/transfer.hpp"
+
+#include "scoin/amount.hpp"
+#include "scoin/crypto.hpp"
+#include "scoin/text.hpp"
+
+namespace scoin {
+
+void check_transfer_row(const Txn* txn, const Params& params, const Key32& sender,
+                        std::string_view file, std::size_t line, std::string_view to,
+                        std::string_view amount, std::string_view memo,
+                        std::vector<TransferRow>& rows, Findings& findings) {
+  bool ok = true;
+  auto bad = [&](std::string_view column, std::string message) {
+    findings.add(Finding{std::string(file), line,
+                         file.empty() ? fmt::format("--{}", column == "account" ? "to" : column)
+                                      : std::string(column),
+                         std::move(message)});
+    ok = false;
+  };
+  TransferRow row;
+  row.line = line;
+  std::optional<AccountRec> recipient;
+  if (to.empty()) {
+    bad("account", "empty");
+  } else if (txn != nullptr) {
+    if (auto k = resolve_account(*txn, to)) {
+      row.to = *k;
+      recipient = read_account(*txn, *k);
+    } else {
+      bad("account", k.error().message);
+    }
+  } else if (auto k = decode_address(to)) {
+    row.to = *k;
+  } else {
+    bad("account", k.error().message + " (without a replica, give addresses)");
+  }
+  if (ok && row.to == sender) bad("account", "that is the sending account itself");
+
+  if (auto units = parse_amount(amount, params.genesis.decimals)) {
+    if (*units == 0) {
+      bad("amount", fmt::format("zero; the smallest amount is {}", format_amount(1, params.genesis.decimals)));
+    }
+    row.amount = *units;
+  } else {
+    bad("amount", units.error().message);
+  }
+  if (auto why = check_ledger_text(memo, 0, k_memo_bytes_max, true, true); !why.empty()) {
+    bad("memo", why);
+  }
+  row.memo = std::string(memo);
+
+  if (txn != nullptr && ok) {
+    auto from = read_account(*txn, sender);
+    SCOIN_ASSERT(from.has_value());  // the caller checked the sender first
+    if (from->kind == Kind::resident && recipient->kind == Kind::resident &&
+        !(params.genesis.flags & k_flag_resident_transfers)) {
+      bad("account", fmt::format("{} is a resident, and residents may not pay residents on this "
+                                 "ledger (kind_not_allowed)", recipient->label));
+    } else {
+      std::uint64_t running = row.amount;
+      for (auto& r : rows) running += r.amount;  // each ≤ balance ≤ 2^63-1, so no overflow
+      if (running > from->balance) {
+        bad("amount", fmt::format("{}{} exceeds the balance of {} (exceeds_balance)",
+                                  format_amount(running, params.genesis.decimals),
+                                  rows.empty() ? "" : " in all, with the rows before,",
+                                  format_amount(from->balance, params.genesis.decimals)));
+      }
+    }
+  }
+  if (ok) rows.push_back(std::move(row));
+}
+
+Result<std::vector<TransferRow>> read_transfer_csv(const std::string& path, const Txn* txn,
+                                                   const Params& params, const Key32& sender,
+                                                   Findings& findings) {
+  auto reader = CsvReader::open(path);
+  if (!reader) return std::unexpected(reader.error());
+  const std::string file = reader->name();
+  CsvRecord rec;
+  auto got = reader->next(rec);
+  if (!got) return std::unexpected(got.error());
+  if (!*got) return fail(Exit::data, "{}: empty file (expected a header: account,amount[,memo])", file);
+  auto header = CsvHeader::parse(rec, file, {"account", "amount"}, {"memo"});
+  if (!header) return std::unexpected(header.error());
+  std::vector<TransferRow> rows;
+  std::size_t records = 0;
+  for (;;) {
+    got = reader->next(rec);
+    if (!got) return std::unexpected(got.error());
+    if (!*got) break;
+    if (++records > k_csv_rows_max) {
+      return fail(Exit::data, "{}:{}: more than {} rows", file, rec.line, k_csv_rows_max);
+    }
+    if (findings.full()) {
+      ++findings.unchecked_rows;
+      continue;
+    }
+    if (!rec.error.empty()) {
+      findings.add(Finding{file, rec.line, "", rec.error});
+      continue;
+    }
+    if (rec.fields.size() != header->columns) {
+      findings.add(Finding{file, rec.line, "",
+                           fmt::format("{} columns, the header has {}", rec.fields.size(), header->columns)});
+      continue;
+    }
+    auto field = [&](int i) -> std::string_view {
+      return i < 0 ? std::string_view{} : std::string_view(rec.fields[static_cast<std::size_t>(i)]);
+    };
+    check_transfer_row(txn, params, sender, file, rec.line, field(header->index[0]),
+                       field(header->index[1]), field(header->index[2]), rows, findings);
+  }
+  if (records == 0) return fail(Exit::data, "{}: no rows after the header", file);
+  return rows;
+}
+
+}  // namespace scoin
