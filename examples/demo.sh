@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A walk through scoin on a fresh ledger: keys made, the ledger created,
 # accounts opened from a CSV file, a welfare centre's reward CSV issued (and
-# issued again, safely), balances and the log shown.
+# issued again, safely), a facility paid, a donation signed offline and
+# submitted, a settlement redeemed, balances and the log shown.
 #
 #   examples/demo.sh [SCOIN_BINARY] [WORK_DIR]
 #
@@ -58,6 +59,19 @@ scoin issue --key issuer.key --csv "$here/rewards.csv"
 step "issue: one reward from the command line"
 scoin issue --key issuer.key --to R-000002 --amount 2 --reason "health program" \
   --ref 2026-11-26/seocho-welfare/0005
+
+step "transfer: a resident pays the gym"
+scoin transfer --key R-000001.key --to 서초구민체육센터 --amount 10.50 --memo "monthly pass"
+
+step "offline signing: a donation signed into an op file, inspected, then submitted (twice: safe)"
+scoin transfer --key R-000002.key --to 서초푸드뱅크 --amount 5 --out donation.op
+cat donation.op
+scoin show-op donation.op
+scoin submit donation.op
+scoin submit donation.op
+
+step "redeem: the gym returns coins for its won settlement"
+scoin redeem --key gym.key --amount 10 --ref 2026-11-26/gym-settlement
 
 step "account list, account show, balance"
 scoin account list
