@@ -32,7 +32,8 @@ _scoin_globals()
 
 _scoin_cmd()
 {
-    cmds='keygen key init account balance log issue'
+    cmds='keygen key init account balance log issue transfer redeem submit
+          show-op'
 }
 
 _scoin_cmd_keygen()
@@ -108,11 +109,42 @@ _scoin_cmd_log()
 _scoin_cmd_issue()
 {
     opts='--key --to --amount --reason --ref --memo --csv --dry-run --out
-          --threads'
+          --nonce --chain-id --decimals --threads'
     case $1 in
         --key | --csv | --out) val=@file ;;
-        --to | --amount | --reason | --ref | --memo | --threads) val=@text ;;
+        --decimals) val='0 1 2 3 4 5 6 7 8' ;;
+        --to | --amount | --reason | --ref | --memo | --nonce | --chain-id | --threads) val=@text ;;
     esac
+}
+
+_scoin_cmd_transfer()
+{
+    opts='--key --to --amount --memo --csv --out --nonce --chain-id --decimals'
+    case $1 in
+        --key | --csv | --out) val=@file ;;
+        --decimals) val='0 1 2 3 4 5 6 7 8' ;;
+        --to | --amount | --memo | --nonce | --chain-id) val=@text ;;
+    esac
+}
+
+_scoin_cmd_redeem()
+{
+    opts='--key --amount --ref --memo --out --nonce --chain-id --decimals'
+    case $1 in
+        --key | --out) val=@file ;;
+        --decimals) val='0 1 2 3 4 5 6 7 8' ;;
+        --amount | --ref | --memo | --nonce | --chain-id) val=@text ;;
+    esac
+}
+
+_scoin_cmd_submit()
+{
+    args=@file # FILE...
+}
+
+_scoin_cmd_show-op()
+{
+    args=@file # FILE
 }
 
 # _scoin_describe PATH [OPTION]: sets cmds, opts (PATH's own), gopts (the

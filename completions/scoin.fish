@@ -97,6 +97,10 @@ __scoin_sub '' account 'register and inspect accounts'
 __scoin_sub '' balance 'balances of one account, or of all and the supply'
 __scoin_sub '' log 'list ledger entries'
 __scoin_sub '' issue 'issue rewards, one or a batch from CSV (issuer key)'
+__scoin_sub '' transfer 'pay from an account, one or a batch from CSV (its own key)'
+__scoin_sub '' redeem 'a merchant returns coins for won (its own key)'
+__scoin_sub '' submit 'append the signed ops of op files, all or nothing'
+__scoin_sub '' show-op 'decode an op file, check its signatures'
 
 # scoin keygen
 __scoin_complete 'keygen' -s o -l out -r -F -d 'key file to create (never overwritten)'
@@ -151,4 +155,34 @@ __scoin_complete 'issue' -l memo -x -d 'free text (no personal data)'
 __scoin_complete 'issue' -l csv -r -F -d "CSV file with account,amount,reason,ref and optionally memo ('-' for stdin)"
 __scoin_complete 'issue' -l dry-run -d 'check everything and print the summary; sign and write nothing'
 __scoin_complete 'issue' -l out -r -F -d 'write the signed ops to this op file instead of appending'
+__scoin_complete 'issue' -l nonce -x -d "nonce of the first op (default: the replica's next)"
+__scoin_complete 'issue' -l chain-id -x -d 'sign without a replica, for this ledger (its chain id)'
+__scoin_complete 'issue' -l decimals -x -a '0 1 2 3 4 5 6 7 8' -d "the ledger's decimals, when signing without a replica"
 __scoin_complete 'issue' -l threads -x -d 'signing threads (default: all cores)'
+
+# scoin transfer
+__scoin_complete 'transfer' -l key -r -F -d "the paying account's key file"
+__scoin_complete 'transfer' -l to -x -d 'recipient (address or label)'
+__scoin_complete 'transfer' -l amount -x -d 'amount in coins (exact decimal)'
+__scoin_complete 'transfer' -l memo -x -d 'free text (no personal data)'
+__scoin_complete 'transfer' -l csv -r -F -d "CSV file with account,amount and optionally memo ('-' for stdin)"
+__scoin_complete 'transfer' -l out -r -F -d 'write the signed ops to this op file instead of appending'
+__scoin_complete 'transfer' -l nonce -x -d "nonce of the first op (default: the replica's next)"
+__scoin_complete 'transfer' -l chain-id -x -d 'sign without a replica, for this ledger (its chain id)'
+__scoin_complete 'transfer' -l decimals -x -a '0 1 2 3 4 5 6 7 8' -d "the ledger's decimals, when signing without a replica"
+
+# scoin redeem
+__scoin_complete 'redeem' -l key -r -F -d "the merchant account's key file"
+__scoin_complete 'redeem' -l amount -x -d 'amount in coins (exact decimal)'
+__scoin_complete 'redeem' -l ref -x -d 'settlement reference, unique for this merchant'
+__scoin_complete 'redeem' -l memo -x -d 'free text (no personal data)'
+__scoin_complete 'redeem' -l out -r -F -d 'write the signed op to this op file instead of appending'
+__scoin_complete 'redeem' -l nonce -x -d "nonce of the op (default: the replica's next)"
+__scoin_complete 'redeem' -l chain-id -x -d 'sign without a replica, for this ledger (its chain id)'
+__scoin_complete 'redeem' -l decimals -x -a '0 1 2 3 4 5 6 7 8' -d "the ledger's decimals, when signing without a replica"
+
+# scoin submit FILE...
+__scoin_complete 'submit' -F
+
+# scoin show-op FILE
+__scoin_complete 'show-op' -F
