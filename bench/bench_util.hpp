@@ -99,3 +99,22 @@ struct Fixture {
 Fixture make_ledger(const std::string& dir, std::size_t n_accounts, int decimals = 2);
 
 }  // namespace bench
+
+namespace bench {
+
+// A synthetic ledger for the verify and export benchmarks: `n_accounts`
+// accounts (residents, every 20th a merchant, every 50th a charity), then
+// issues, transfers and redeems up to `n_entries` entries, `per_day` of them
+// per ledger-local day, days starting `days_back` days ago. Signed on all
+// cores, appended through the library in transactions of one day each.
+struct Generated {
+  std::string dir;  // the ledger directory
+  std::uint64_t entries = 0;
+  std::int64_t first_day = 0;  // ledger-local day of the first activity
+  std::int64_t last_day = 0;
+  int utc_offset_min = 540;
+};
+Generated generate_ledger(const std::string& dir, std::uint64_t n_entries, std::size_t n_accounts,
+                          std::uint64_t per_day, std::int64_t days_back);
+
+}  // namespace bench

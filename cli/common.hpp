@@ -54,6 +54,7 @@ void register_transfer(CLI::App& app);
 void register_redeem(CLI::App& app);
 void register_submit(CLI::App& app);
 void register_show_op(CLI::App& app);
+void register_verify(CLI::App& app);
 
 // The ledger directory: --ledger, else $SCOIN_LEDGER (64 if neither).
 Result<std::string> ledger_dir();

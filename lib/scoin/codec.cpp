@@ -282,6 +282,20 @@ Result<Entry> decode_entry(ByteView bytes) {
   return e;
 }
 
+std::optional<EntryView> view_entry(ByteView bytes) {
+  Reader r(bytes);
+  EntryView v;
+  v.height = r.u64();
+  v.prev_hash = r.raw(32);
+  v.appended_at_ms = r.u64();
+  auto op_len = r.u32();
+  if (!r.ok() || op_len > k_op_bytes_max) return std::nullopt;
+  v.op = r.raw(op_len);
+  v.sig = r.raw(64);
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return v;
+}
+
 Hash32 entry_hash(ByteView entry_bytes) {
   static constexpr std::uint8_t k_domain[] = {'s', 'c', 'o', 'i', 'n', '-', 'e', 'n',
                                               't', 'r', 'y', '-', 'v', '1', 0};

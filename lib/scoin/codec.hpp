@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -121,6 +122,19 @@ Bytes encode_entry(const Entry& e);
 // Splits entry bytes into their fields; checks lengths only (the op inside is
 // decoded separately, so verify-chain can report each problem on its own).
 Result<Entry> decode_entry(ByteView bytes);
+// An entry's fields as views into its bytes (no copy), for readers that walk
+// the whole chain; valid as long as the bytes are.
+struct EntryView {
+  std::uint64_t height = 0;
+  ByteView prev_hash;
+  std::uint64_t appended_at_ms = 0;
+  ByteView op;
+  ByteView sig;
+};
+// Splits entry bytes like `decode_entry`, without copying; nullopt when the
+// lengths do not add up.
+std::optional<EntryView> view_entry(ByteView bytes);
+
 // SHA-256("scoin-entry-v1" 0x00 || entry bytes).
 Hash32 entry_hash(ByteView entry_bytes);
 

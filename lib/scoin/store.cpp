@@ -1,7 +1,11 @@
 #include "scoin/store.hpp"
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 
@@ -36,7 +40,9 @@ Env::Env(Env&& o) noexcept
       m_dbs(o.m_dbs),
       m_dir(std::move(o.m_dir)),
       m_map_size(o.m_map_size),
-      m_map_size_max(o.m_map_size_max) {
+      m_map_size_max(o.m_map_size_max),
+      m_map_addr(o.m_map_addr),
+      m_map_len(o.m_map_len) {
   o.m_env = nullptr;
 }
 
@@ -105,14 +111,47 @@ bool Env::grow_map() {
   std::size_t next = m_map_size > m_map_size_max / 2 ? m_map_size_max : m_map_size * 2;
   if (mdb_env_set_mapsize(m_env, next) != 0) return false;
   m_map_size = next;
+  m_map_addr = nullptr;
   return true;
 }
 
 void Env::adopt_map_size() {
+  m_map_addr = nullptr;  // the map may have moved
   mdb_env_set_mapsize(m_env, 0);
   MDB_envinfo info;
   mdb_env_info(m_env, &info);
   m_map_size = info.me_mapsize;
+}
+
+void Env::release_mapped_pages() const {
+  if (m_map_addr == nullptr) {
+    // LMDB 0.9 does not tell where it mapped the file (me_mapaddr is only
+    // set for MDB_FIXEDMAP), so the mapping is found in /proc/self/maps.
+    char resolved[PATH_MAX];
+    if (::realpath((m_dir + "/data.mdb").c_str(), resolved) == nullptr) return;
+    std::FILE* maps = std::fopen("/proc/self/maps", "r");
+    if (maps == nullptr) return;
+    char line[PATH_MAX + 256];
+    while (std::fgets(line, sizeof line, maps) != nullptr) {
+      unsigned long start = 0, end = 0;
+      char perms[8] = {};
+      int path_at = 0;
+      if (std::sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms, &path_at) < 3) continue;
+      std::string_view path(line + path_at);
+      while (!path.empty() && (path.back() == '\n' || path.back() == ' ')) path.remove_suffix(1);
+      if (path == resolved && perms[1] != 'w') {
+        m_map_addr = reinterpret_cast<void*>(start);
+        m_map_len = end - start;
+        break;
+      }
+    }
+    std::fclose(maps);
+    if (m_map_addr == nullptr) return;
+    ::madvise(m_map_addr, m_map_len, MADV_RANDOM);
+  }
+  // Safe for LMDB's read-only shared file mapping (no MDB_WRITEMAP): the
+  // pages are reread from the page cache when next touched.
+  ::madvise(m_map_addr, m_map_len, MADV_DONTNEED);
 }
 
 Result<Txn> Txn::begin(Env& env, bool write) {

@@ -67,6 +67,11 @@ class Env {
   bool grow_map();
   // Picks up a map size grown by another process (after MDB_MAP_RESIZED).
   void adopt_map_size();
+  // Drops this process's mapped pages of the (read-only) map: they stay in
+  // the page cache and come back on the next touch. A reader that walks the
+  // whole ledger calls it now and then, so its resident memory stays bounded
+  // instead of growing to the size of the file.
+  void release_mapped_pages() const;
 
  private:
   Env() = default;
@@ -75,6 +80,9 @@ class Env {
   std::string m_dir;
   std::size_t m_map_size = 0;
   std::size_t m_map_size_max = 0;
+  // Where the data file is mapped, found on first use of release_mapped_pages.
+  mutable void* m_map_addr = nullptr;
+  mutable std::size_t m_map_len = 0;
   friend class Txn;
 };
 
