@@ -603,7 +603,7 @@ void Verifier::scan_extra_rows(Table t) {
     if (!expected) {
       m_height = h.value_or(m_last.value_or(0));
       m_hash_known = false;
-      finding(m_height, k_table_names[t], fmt::format("a {} row that no entry made", k_table_names[t]), "(none)",
+      finding(m_height, k_table_names[t], fmt::format("a row in {} that no entry made", k_table_names[t]), "(none)",
               to_hex(key.first(std::min<std::size_t>(key.size(), 64))));
     }
   }
