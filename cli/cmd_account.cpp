@@ -49,8 +49,7 @@ Result<int> run_open(const OpenOpts& o) {
     }
     if (!findings.empty()) {
       report_findings(findings);
-      return fail(Exit::data, "{}: {}{} problems found; nothing was written", o.csv,
-                  findings.unchecked_rows ? "at least " : "", findings.list.size());
+      return std::unexpected(batch_failed(o.csv, findings));
     }
   }
   auto key = load_signing_key(o.key);

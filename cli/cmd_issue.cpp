@@ -47,8 +47,8 @@ void print_summary(const IssueBatch& batch, const Params& p, std::uint64_t new_u
            {"total", amount_text(new_units, p)},
            {"total_units", new_units},
            {"unit", unit},
-           {"krw_value", krw_json(new_units, p)},
            {"by_reason", by_reason}};
+    if (p.genesis.krw_per_coin > 0) j["krw_value"] = krw_json(new_units, p);
     if (appended > 0) {
       j["first_height"] = first_height;
       j["last_height"] = first_height + appended - 1;
@@ -122,9 +122,7 @@ Result<int> run(const Opts& o) {
         return fail(Exit::data, "{}", findings.list.front().text());
       }
       report_findings(findings);
-      return fail(Exit::data, "{}: {}{} problems found; nothing was written",
-                  batch.source().empty() ? o.csv : batch.source(),
-                  findings.unchecked_rows ? "at least " : "", findings.list.size());
+      return std::unexpected(batch_failed(o.csv, findings));
     }
     if (txn) {
       if (auto r = batch.check_limits(*txn); !r) return std::unexpected(r.error());
@@ -152,7 +150,9 @@ Result<int> run(const Opts& o) {
   if (!o.out.out.empty()) {
     auto now = now_ms();
     if (!now) return std::unexpected(now.error());
-    auto ops = sign_issue_batch(p, *key, batch, first_nonce(*ctx, o.out, info->public_key), *now, threads);
+    auto nonce = first_nonce(*ctx, o.out, info->public_key);
+    if (!nonce) return std::unexpected(nonce.error());
+    auto ops = sign_issue_batch(p, *key, batch, *nonce, *now, threads);
     if (auto w = write_op_file(o.out.out, ops); !w) return std::unexpected(w.error());
     print_summary(batch, p, *units, "signed", 0, already, 0, o.out.out);
     return 0;

@@ -107,7 +107,9 @@ Result<int> run(const Opts& o) {
     auto now = now_ms();
     if (!now) return std::unexpected(now.error());
     op.created_at_ms = *now;
-    op.nonce = first_nonce(*ctx, o.out, merchant);
+    auto nonce = first_nonce(*ctx, o.out, merchant);
+    if (!nonce) return std::unexpected(nonce.error());
+    op.nonce = *nonce;
     if (auto w = write_op_file(o.out.out, {sign_op(op, *key)}); !w) return std::unexpected(w.error());
     return report("signed", std::nullopt);
   }

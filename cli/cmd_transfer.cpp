@@ -63,8 +63,7 @@ Result<int> run(const Opts& o) {
         return fail(Exit::data, "{}", findings.list.front().text());
       }
       report_findings(findings);
-      return fail(Exit::data, "{}: {}{} problems found; nothing was written", o.csv,
-                  findings.unchecked_rows ? "at least " : "", findings.list.size());
+      return std::unexpected(batch_failed(o.csv, findings));
     }
   }
   std::uint64_t total = 0;
@@ -83,7 +82,9 @@ Result<int> run(const Opts& o) {
   if (!o.out.out.empty()) {
     auto now = now_ms();
     if (!now) return std::unexpected(now.error());
-    auto nonce = first_nonce(*ctx, o.out, sender);
+    auto first = first_nonce(*ctx, o.out, sender);
+    if (!first) return std::unexpected(first.error());
+    auto nonce = *first;
     std::vector<SignedOp> ops;
     for (auto& r : rows) ops.push_back(sign_op(transfer_op(p, sender, nonce++, *now, r), *key));
     if (auto w = write_op_file(o.out.out, ops); !w) return std::unexpected(w.error());

@@ -143,6 +143,13 @@ void report_findings(const Findings& f) {
   globals().error_extra["rows_unchecked"] = f.unchecked_rows;
 }
 
+Error batch_failed(std::string_view source, const Findings& f) {
+  auto n = f.list.size();
+  return Error{Exit::data, fmt::format("{}: {}{} problem{} found; nothing was written",
+                                       source == "-" ? std::string_view("<stdin>") : source,
+                                       f.unchecked_rows ? "at least " : "", n, n == 1 ? "" : "s")};
+}
+
 void print_json(const json& j) { fmt::print("{}\n", j.dump(2)); }
 
 std::string hex(ByteView b) { return to_hex(b); }

@@ -89,6 +89,9 @@ void note(fmt::format_string<Args...> format, Args&&... args) {
 // Reports a batch's findings: each on stderr as FILE:LINE: column: what, and
 // (with --json) as a `findings` array in the error object main prints.
 void report_findings(const Findings& f);
+// The error that ends a batch with findings: `SOURCE: N problems found;
+// nothing was written` (`-` shown as <stdin>).
+Error batch_failed(std::string_view source, const Findings& f);
 
 // Formatting helpers shared by commands.
 std::string hex(ByteView b);

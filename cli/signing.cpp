@@ -38,16 +38,16 @@ Result<SignContext> sign_context(const OutOptions& o) {
   ctx.params.chain_id = *chain;
   ctx.params.genesis.decimals = static_cast<std::uint8_t>(*o.decimals);
   // Unknown without the ledger: amounts are shown in plain units, no KRW.
-  ctx.params.genesis.unit = "units";
+  ctx.params.genesis.unit = "coins";
   ctx.params.genesis.krw_per_coin = 0;
   return ctx;
 }
 
-std::uint64_t first_nonce(const SignContext& ctx, const OutOptions& o, const Key32& signer) {
+Result<std::uint64_t> first_nonce(SignContext& ctx, const OutOptions& o, const Key32& signer) {
   if (o.nonce) return *o.nonce;
   SCOIN_ASSERT(ctx.ledger.has_value());
-  auto txn = Txn::begin(const_cast<Env&>(ctx.ledger->env), false);
-  SCOIN_ASSERT(txn.has_value());
+  auto txn = Txn::begin(ctx.ledger->env, false);
+  if (!txn) return std::unexpected(txn.error());
   return read_signer(*txn, signer).last_nonce + 1;
 }
 

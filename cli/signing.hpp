@@ -30,12 +30,13 @@ struct SignContext {
 Result<SignContext> sign_context(const OutOptions& o);
 
 // The nonce of the first op to sign: --nonce, else the replica's last + 1.
-std::uint64_t first_nonce(const SignContext& ctx, const OutOptions& o, const Key32& signer);
+Result<std::uint64_t> first_nonce(SignContext& ctx, const OutOptions& o, const Key32& signer);
 
 // Writes `ops` as an op file at `path`; never overwrites (73).
 Result<void> write_op_file(const std::string& path, const std::vector<SignedOp>& ops);
 
-// The unit to print: the ledger's, or "units" offline.
+// The unit to print: the ledger's, or "coins" offline (amounts are still
+// given in coins; only the ledger knows its unit's name).
 std::string unit_of(const SignContext& ctx);
 
 }  // namespace scoin::cli

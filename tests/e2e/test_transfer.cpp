@@ -196,13 +196,22 @@ TEST_CASE("submit: an op file is appended once; a replay is already applied") {
   CHECK(l.balance("R-000001") == 10000);  // only signed, not appended
   auto show = l.s.scoin({"show-op", "pay.op", "--json"});
   REQUIRE(show.code == 0);
-  CHECK(show.json()[0]["signature_valid"] == true);
-  CHECK(show.json()[0]["standing"] == "not yet on the ledger");
-  CHECK(show.json()[0]["amount"] == "7.00");
+  auto shown = show.json();
+  CHECK(shown["ok"] == true);
+  CHECK(shown["ops"][0]["signature_valid"] == true);
+  CHECK(shown["ops"][0]["standing"] == "would be appended at height " + std::to_string(l.entries()));
+  CHECK(shown["ops"][0]["amount"] == "7.00");
   auto sub = l.s.scoin({"submit", "pay.op", "--json"});
   INFO(sub.err);
   REQUIRE(sub.code == 0);
   CHECK(sub.json()["appended"] == 1);
+  // Without a replica, show-op decodes and checks the signature only.
+  auto bare = e2e::run_program(e2e::scoin_bin(), {"show-op", "pay.op", "--json"}, {}, {}, l.s.dir());
+  CHECK(bare.code == 0);
+  CHECK(bare.json()["ops"][0]["amount_units"] == 700);
+  CHECK(bare.json()["ops"][0]["standing"] == "unknown (no replica given)");
+  // A replica given but missing is an error, not silence.
+  CHECK(l.s.scoin({"show-op", "pay.op"}, {}, {"SCOIN_LEDGER=" + l.s.path("nope")}).code == 66);
   CHECK(l.balance("R-000001") == 9300);
   const auto after = l.s.ledger_digest();
   auto replay = l.s.scoin({"submit", "pay.op", "--json"});
@@ -227,7 +236,10 @@ TEST_CASE("submit: one flipped byte is a signature error; nothing written") {
   auto r = l.s.scoin({"submit", "flipped.op"});
   CHECK(r.code == 65);
   CHECK(r.err.find("flipped.op:1: signature does not verify") != std::string::npos);
-  CHECK(l.s.scoin({"show-op", "flipped.op"}).code == 65);
+  auto shown = l.s.scoin({"show-op", "flipped.op", "--json"});
+  CHECK(shown.code == 65);
+  CHECK(shown.json()["ok"] == false);
+  CHECK(shown.json()["ops"][0]["signature_valid"] == false);
   // A flipped byte in the signature itself.
   (*ops)[0].sig[5] ^= 0x40;
   l.s.write("badsig.op", scoin::armor_ops(*ops));
@@ -264,6 +276,12 @@ TEST_CASE("submit: two ops where the second is invalid append nothing") {
   auto r = l.s.scoin({"submit", "both.op"});
   CHECK(r.code == 65);
   CHECK(r.err.find("exceeds_balance") != std::string::npos);
+  CHECK(l.s.ledger_digest() == before);
+  // show-op says so, op by op, before anything is submitted.
+  auto shown = l.s.scoin({"show-op", "both.op"});
+  CHECK(shown.code == 65);
+  CHECK(shown.out.find("would be appended at height") != std::string::npos);
+  CHECK(shown.out.find("would be refused: amount exceeds the balance (exceeds_balance)") != std::string::npos);
   CHECK(l.s.ledger_digest() == before);
   // Each file on its own: the first lands.
   CHECK(l.s.scoin({"submit", "a.op"}).code == 0);
