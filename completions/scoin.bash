@@ -33,7 +33,7 @@ _scoin_globals()
 _scoin_cmd()
 {
     cmds='keygen key init account balance log issue transfer redeem submit
-          show-op'
+          show-op verify-chain'
 }
 
 _scoin_cmd_keygen()
@@ -145,6 +145,15 @@ _scoin_cmd_submit()
 _scoin_cmd_show-op()
 {
     args=@file # FILE
+}
+
+_scoin_cmd_verify-chain()
+{
+    opts='--all --expect-chain-id --expect-head --from --to --threads'
+    case $1 in
+        # a chain id (64 hex digits), HEIGHT:HASH, heights, a number
+        --expect-chain-id | --expect-head | --from | --to | --threads) val=@text ;;
+    esac
 }
 
 # _scoin_describe PATH [OPTION]: sets cmds, opts (PATH's own), gopts (the

@@ -101,6 +101,7 @@ __scoin_sub '' transfer 'pay from an account, one or a batch from CSV (its own k
 __scoin_sub '' redeem 'a merchant returns coins for won (its own key)'
 __scoin_sub '' submit 'append the signed ops of op files, all or nothing'
 __scoin_sub '' show-op 'decode an op file, check its signatures'
+__scoin_sub '' verify-chain 'audit the replica: every entry, signature, rule and derived table'
 
 # scoin keygen
 __scoin_complete 'keygen' -s o -l out -r -F -d 'key file to create (never overwritten)'
@@ -186,3 +187,11 @@ __scoin_complete 'submit' -F
 
 # scoin show-op FILE
 __scoin_complete 'show-op' -F
+
+# scoin verify-chain
+__scoin_complete 'verify-chain' -l all -d 'list every finding instead of stopping at the first broken link'
+__scoin_complete 'verify-chain' -l expect-chain-id -x -d 'fail unless the genesis entry hashes to this (64 hex digits)'
+__scoin_complete 'verify-chain' -l expect-head -x -d 'fail unless the replica still holds this entry (HEIGHT:HASH)'
+__scoin_complete 'verify-chain' -l from -x -d 'verify signatures from this height on'
+__scoin_complete 'verify-chain' -l to -x -d 'stop after this height'
+__scoin_complete 'verify-chain' -l threads -x -d 'signature threads (default: all cores)'
