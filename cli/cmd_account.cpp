@@ -94,7 +94,7 @@ Result<int> run_open(const OpenOpts& o) {
 }
 
 Result<int> run_show(const std::string& who) {
-  auto ledger = open_ledger();
+  auto ledger = open_ledger(true);
   if (!ledger) return std::unexpected(ledger.error());
   auto txn = Txn::begin(ledger->env, false);
   if (!txn) return std::unexpected(txn.error());
@@ -123,7 +123,7 @@ Result<int> run_show(const std::string& who) {
 }
 
 Result<int> run_list() {
-  auto ledger = open_ledger();
+  auto ledger = open_ledger(true);
   if (!ledger) return std::unexpected(ledger.error());
   auto txn = Txn::begin(ledger->env, false);
   if (!txn) return std::unexpected(txn.error());

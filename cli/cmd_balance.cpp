@@ -8,7 +8,7 @@ namespace scoin::cli {
 namespace {
 
 Result<int> run(const std::string& who) {
-  auto ledger = open_ledger();
+  auto ledger = open_ledger(true);
   if (!ledger) return std::unexpected(ledger.error());
   auto txn = Txn::begin(ledger->env, false);
   if (!txn) return std::unexpected(txn.error());

@@ -46,11 +46,14 @@ Result<int> run(const Opts& o) {
     vo.expect_head = *h;
   }
   if (o.from && o.to && *o.from > *o.to) return fail(Exit::usage, "--from {} is after --to {}", *o.from, *o.to);
+  if (vo.expect_head && o.to && vo.expect_head->first > *o.to) {
+    return fail(Exit::usage, "--expect-head {} is beyond --to {}", vo.expect_head->first, *o.to);
+  }
   auto dir = ledger_dir();
   if (!dir) return std::unexpected(dir.error());
   // Only `entries` is trusted: the replica is opened without reading its
   // parameters from anywhere else.
-  auto env = Env::open(*dir, Env::Mode::existing);
+  auto env = Env::open(*dir, Env::Mode::read_only);
   if (!env) return std::unexpected(env.error());
   ProgressBar bar("verifying", "entries");
   vo.progress = [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
@@ -117,7 +120,11 @@ Result<int> run(const Opts& o) {
   }
   for (auto& f : r->findings) {
     fmt::print("finding: height {}: {}: {}", f.height, f.check, f.message);
-    if (!f.expected.empty() || !f.actual.empty()) fmt::print(" (expected {}, actual {})", f.expected, f.actual);
+    if (!f.expected.empty() && !f.actual.empty()) {
+      fmt::print(" (expected {}, actual {})", f.expected, f.actual);
+    } else if (!f.actual.empty()) {
+      fmt::print(" ({})", f.actual);
+    }
     if (f.entry_hash) fmt::print(" [entry {}]", hex(*f.entry_hash));
     fmt::print("\n");
   }

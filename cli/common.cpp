@@ -38,10 +38,10 @@ Result<std::string> ledger_dir() {
   return fail(Exit::usage, "no ledger given: use --ledger DIR or set SCOIN_LEDGER");
 }
 
-Result<Ledger> open_ledger() {
+Result<Ledger> open_ledger(bool read_only) {
   auto dir = ledger_dir();
   if (!dir) return std::unexpected(dir.error());
-  auto env = Env::open(*dir, Env::Mode::existing);
+  auto env = Env::open(*dir, read_only ? Env::Mode::read_only : Env::Mode::existing);
   if (!env) return std::unexpected(env.error());
   auto txn = Txn::begin(*env, false);
   if (!txn) return std::unexpected(txn.error());

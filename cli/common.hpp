@@ -55,6 +55,7 @@ void register_redeem(CLI::App& app);
 void register_submit(CLI::App& app);
 void register_show_op(CLI::App& app);
 void register_verify(CLI::App& app);
+void register_export(CLI::App& app);
 
 // The ledger directory: --ledger, else $SCOIN_LEDGER (64 if neither).
 Result<std::string> ledger_dir();
@@ -63,7 +64,8 @@ struct Ledger {
   Env env;
   Params params;
 };
-Result<Ledger> open_ledger();
+// `read_only` for commands that never write (balance, log, export, verify).
+Result<Ledger> open_ledger(bool read_only = false);
 
 // The passphrase, from --passphrase-file, $SCOIN_PASSPHRASE_FILE,
 // $CREDENTIALS_DIRECTORY/scoin-passphrase, or the terminal (/dev/tty, no

@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   register_submit(app);
   register_show_op(app);
   register_verify(app);
+  register_export(app);
   auto* spec = app.add_subcommand("__spec", "")->group("");
   add_command(spec, [&app] {
     print_spec(app, "");

@@ -52,7 +52,7 @@ Env::~Env() {
 
 Result<Env> Env::open(const std::string& dir, Mode mode, std::size_t map_size_max) {
   const std::string data = dir + "/data.mdb";
-  if (mode == Mode::existing) {
+  if (mode != Mode::create) {
     if (!is_directory(dir)) return fail(Exit::no_input, "{}: no such ledger directory", dir);
     if (!path_exists(data)) return fail(Exit::no_input, "{}: no ledger here (no data.mdb)", dir);
   } else {
@@ -76,7 +76,16 @@ Result<Env> Env::open(const std::string& dir, Mode mode, std::size_t map_size_ma
   mdb_env_set_mapsize(env.m_env, env.m_map_size);
   // Durable settings: no MDB_NOSYNC / MDB_NOMETASYNC. MDB_NOTLS lets read
   // transactions move between verify-chain's worker threads.
-  rc = mdb_env_open(env.m_env, dir.c_str(), MDB_NOTLS, 0640);
+  unsigned flags = MDB_NOTLS | (mode == Mode::read_only ? MDB_RDONLY : 0);
+  rc = mdb_env_open(env.m_env, dir.c_str(), flags, 0640);
+  if ((rc == EACCES || rc == EROFS) && mode == Mode::read_only) {
+    mdb_env_close(env.m_env);
+    env.m_env = nullptr;
+    if ((rc = mdb_env_create(&env.m_env)) != 0) return std::unexpected(lmdb_error(rc, dir));
+    mdb_env_set_maxdbs(env.m_env, 16);
+    mdb_env_set_mapsize(env.m_env, env.m_map_size);
+    rc = mdb_env_open(env.m_env, dir.c_str(), flags | MDB_NOLOCK, 0640);
+  }
   if (rc != 0) {
     if (rc == EACCES || rc == EROFS) return fail(Exit::io, "{}: cannot open the ledger: {}", dir, mdb_strerror(rc));
     return std::unexpected(lmdb_error(rc, dir));

@@ -16,8 +16,8 @@
 // to name the heights at fault, and a scan names the rows no entry made.
 //
 // So memory stays proportional to the accounts, not the entries (ref
-// uniqueness uses a Bloom filter of about ten bits per ref, confirmed in the
-// refs table), the walk has no random reads, and the mapped file pages are
+// uniqueness uses a Bloom filter of 10 to 20 bits per ref, each hit confirmed
+// in the refs table), the walk has no random reads, and the mapped file pages are
 // released as it goes. Signatures are verified on all cores meanwhile;
 // findings come out in height order.
 #pragma once

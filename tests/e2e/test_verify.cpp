@@ -282,3 +282,27 @@ TEST_CASE("verify-chain: needs no key, and a missing ledger is 66") {
   CHECK(l.s.scoin({"verify-chain", "--no-input"}).code == 0);
   CHECK(l.s.scoin({"verify-chain"}, {}, {"SCOIN_LEDGER=" + l.s.path("nope")}).code == 66);
 }
+
+TEST_CASE("verify-chain: --to at the head still compares the end state; --expect-head beyond --to is 64") {
+  Ledger l;
+  auto key = scoin::decode_address(l.acc[3].address).value();  // Food Bank, last changed at 10
+  Bytes k(key.begin(), key.end());
+  auto rec = scoin::decode_account(tamper::get(l.dir(), "accounts", k)).value();
+  rec.balance = 7;
+  tamper::put(l.dir(), "accounts", k, scoin::encode_account(rec));
+  expect_finding(l, 10, "accounts", {"--to", "10"});
+  CHECK(l.verify({"--to", "9"}).code == 0);  // the end state is not compared mid-chain
+  CHECK(l.verify({"--to", "5", "--expect-head", "7:" + l.hash_at(7)}).code == 64);
+}
+
+TEST_CASE("verify-chain: an extra history row for a key that no entry paid is located") {
+  Ledger l;
+  auto admin = l.s.scoin({"key", "show", "admin.key", "--json"}).json()["address"].get<std::string>();
+  auto key = scoin::decode_address(admin).value();
+  Bytes hk;
+  scoin::Writer w(hk);
+  w.raw(key);
+  w.u64(0);
+  tamper::put(l.dir(), "history", hk, tamper::height_key(5));
+  expect_finding(l, 0, "history");
+}
