@@ -190,7 +190,12 @@ Generated generate_ledger(const std::string& dir, std::uint64_t n_entries, std::
       auto r = write_txn<int>(*env, &params, [&](Appender& app) -> Result<int> {
         for (std::size_t i = start; i < end; ++i) {
           auto s = app.append_own(signed_ops[i], ops[i].op);
-          SCOIN_ASSERT(s == Status::ok);
+          if (app.txn().rc() != 0) return std::unexpected(app.txn().error().error());  // a full map: run again
+          if (s != Status::ok) {
+            std::fprintf(stderr, "generate: entry %llu refused: %s\n",
+                         static_cast<unsigned long long>(app.tip().next_height), std::string(status_name(s)).c_str());
+            std::abort();
+          }
         }
         return 0;
       });

@@ -151,7 +151,7 @@ void register_account(CLI::App& app) {
   account->require_subcommand(1);
 
   auto* open = account->add_subcommand("open", "register accounts (admin key)");
-  open->add_option("--key", o.key, "admin key file")->required()->type_name("FILE");
+  open->add_option("--key", o.key, "admin key file")->type_name("FILE");
   auto* addr = open->add_option("address", o.address, "the account's address")->type_name("ADDRESS");
   auto* kind = open->add_option("--kind", o.kind, "resident, merchant or charity")
                    ->check(CLI::IsMember({"resident", "merchant", "charity"}));
@@ -163,6 +163,9 @@ void register_account(CLI::App& app) {
     if (o.csv.empty() && (o.address.empty() || o.kind.empty() || o.label.empty())) {
       return Result<int>(fail(Exit::usage, "account open: give ADDRESS --kind K --label L, or --csv FILE"));
     }
+    auto key = key_path(o.key);
+    if (!key) return Result<int>(std::unexpected(key.error()));
+    o.key = *key;
     return run_open(o);
   });
 

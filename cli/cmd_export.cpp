@@ -19,8 +19,9 @@ struct Opts {
   bool manifest = false;
 };
 
-// Expands %Y, %m, %d (the export's date) and %% in an output path.
-Result<std::string> expand_path(const std::string& pattern, std::int64_t day) {
+// Expands %Y, %m, %d (the export's date), %k (the kind) and %% in an
+// output path.
+Result<std::string> expand_path(const std::string& pattern, std::int64_t day, const std::string& kind) {
   std::int64_t y;
   unsigned m, d;
   civil_from_days(day, y, m, d);
@@ -35,8 +36,9 @@ Result<std::string> expand_path(const std::string& pattern, std::int64_t day) {
       case 'Y': out += fmt::format("{:04}", y); break;
       case 'm': out += fmt::format("{:02}", m); break;
       case 'd': out += fmt::format("{:02}", d); break;
+      case 'k': out += kind; break;
       case '%': out += '%'; break;
-      default: return fail(Exit::usage, "-o: unknown pattern %{} in '{}' (use %Y %m %d %%)", pattern[i], pattern);
+      default: return fail(Exit::usage, "-o: unknown pattern %{} in '{}' (use %Y %m %d %k %%)", pattern[i], pattern);
     }
   }
   return out;
@@ -136,18 +138,22 @@ Result<int> run(const Opts& o) {
   manifest["complete"] = info.complete;
   manifest["sha256"] = hex(sha256(as_bytes(*csv)));
 
-  if (o.out.empty()) {
-    if (o.manifest) return fail(Exit::usage, "--manifest needs -o FILE (it is written beside it)");
+  // -o, else the config's export.out; --manifest, else export.manifest.
+  const auto& cfg = globals().cfg;
+  const std::string out = !o.out.empty() ? o.out : cfg.export_out ? cfg.export_out->value : std::string();
+  const bool want_manifest = o.manifest || (o.out.empty() && cfg.export_manifest.value_or(false));
+  if (out.empty()) {
+    if (want_manifest) return fail(Exit::usage, "--manifest needs -o FILE (it is written beside it)");
     std::fwrite(csv->data(), 1, csv->size(), stdout);
     return 0;
   }
-  auto path = expand_path(o.out, file_day);
+  auto path = expand_path(out, file_day, o.kind);
   if (!path) return std::unexpected(path.error());
   // A temporary file in the target folder, fsynced, then renamed: a reader
   // never sees half a file.
   if (auto w = write_file_atomic(*path, *csv, 0644); !w) return std::unexpected(w.error());
   manifest["file"] = *path;
-  if (o.manifest) {
+  if (want_manifest) {
     if (auto w = write_file_atomic(*path + ".manifest.json", manifest.dump(2) + "\n", 0644); !w) {
       return std::unexpected(w.error());
     }
@@ -173,7 +179,7 @@ void register_export(CLI::App& app) {
   cmd->add_option("--to", o.to, "last day of a range (transactions)")->type_name("D");
   cmd->add_option("--at-date", o.at_date, "balances at the end of this day")->type_name("D");
   cmd->add_option("--at-height", o.at_height, "balances after this entry")->type_name("H");
-  cmd->add_option("-o,--out", o.out, "write to FILE (%Y %m %d: the export's date) instead of stdout")
+  cmd->add_option("-o,--out", o.out, "write to FILE (%Y %m %d: the export's date, %k: the kind)")
       ->type_name("FILE");
   cmd->add_flag("--manifest", o.manifest, "also write FILE.manifest.json: chain id, heights, head, complete");
   add_command(cmd, [] { return run(o); });

@@ -175,7 +175,7 @@ Result<int> run(const Opts& o) {
 void register_issue(CLI::App& app) {
   static Opts o;
   auto* cmd = app.add_subcommand("issue", "issue rewards: one, or a batch from CSV (issuer key)");
-  cmd->add_option("--key", o.key, "issuer key file")->required()->type_name("FILE");
+  cmd->add_option("--key", o.key, "issuer key file")->type_name("FILE");
   auto* to = cmd->add_option("--to", o.to, "recipient: address or label")->type_name("ACCOUNT");
   auto* amount = cmd->add_option("--amount", o.amount, "amount in coins (exact decimal)")->type_name("N");
   auto* reason = cmd->add_option("--reason", o.reason, "why (volunteering, health, carbon...)")->type_name("R");
@@ -194,6 +194,9 @@ void register_issue(CLI::App& app) {
                           ref->count() == 0)) {
       return Result<int>(fail(Exit::usage, "issue: give --to --amount --reason --ref, or --csv FILE"));
     }
+    auto key = key_path(o.key);
+    if (!key) return Result<int>(std::unexpected(key.error()));
+    o.key = *key;
     return run(o);
   });
 }

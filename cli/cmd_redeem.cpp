@@ -140,12 +140,17 @@ Result<int> run(const Opts& o) {
 void register_redeem(CLI::App& app) {
   static Opts o;
   auto* cmd = app.add_subcommand("redeem", "a merchant returns coins for won (its own key)");
-  cmd->add_option("--key", o.key, "the merchant account's key file")->required()->type_name("FILE");
+  cmd->add_option("--key", o.key, "the merchant account's key file")->type_name("FILE");
   cmd->add_option("--amount", o.amount, "amount in coins (exact decimal)")->required()->type_name("N");
   cmd->add_option("--ref", o.ref, "settlement reference, unique for this merchant")->required()->type_name("REF");
   cmd->add_option("--memo", o.memo, "free text (no personal data)")->type_name("M");
   add_out_options(cmd, o.out);
-  add_command(cmd, [] { return run(o); });
+  add_command(cmd, [] {
+    auto key = key_path(o.key);
+    if (!key) return Result<int>(std::unexpected(key.error()));
+    o.key = *key;
+    return run(o);
+  });
 }
 
 }  // namespace scoin::cli

@@ -147,7 +147,7 @@ Result<int> run(const Opts& o) {
 void register_transfer(CLI::App& app) {
   static Opts o;
   auto* cmd = app.add_subcommand("transfer", "pay from an account (its own key)");
-  cmd->add_option("--key", o.key, "the paying account's key file")->required()->type_name("FILE");
+  cmd->add_option("--key", o.key, "the paying account's key file")->type_name("FILE");
   auto* to = cmd->add_option("--to", o.to, "recipient: address or label")->type_name("ACCOUNT");
   auto* amount = cmd->add_option("--amount", o.amount, "amount in coins (exact decimal)")->type_name("N");
   auto* memo = cmd->add_option("--memo", o.memo, "free text (no personal data)")->type_name("M");
@@ -159,6 +159,9 @@ void register_transfer(CLI::App& app) {
     if (o.csv.empty() && (to->count() == 0 || amount->count() == 0)) {
       return Result<int>(fail(Exit::usage, "transfer: give --to and --amount, or --csv FILE"));
     }
+    auto key = key_path(o.key);
+    if (!key) return Result<int>(std::unexpected(key.error()));
+    o.key = *key;
     return run(o);
   });
 }

@@ -109,7 +109,7 @@ Result<int> run(const Opts& o) {
     return r->valid ? 0 : static_cast<int>(Exit::invalid);
   }
   if (!globals().quiet) {
-    fmt::print("verify-chain: {}\n", r->valid ? "VALID" : "INVALID");
+    fmt::print("verify-chain: {}\n", r->valid ? paint(stdout, "1;32", "VALID") : paint(stdout, "1;31", "INVALID"));
     fmt::print("chain id:   {}\n", hex(r->chain_id));
     if (r->head_height) fmt::print("head:       height {}, hash {}\n", *r->head_height, hex(r->head_hash));
     fmt::print("entries:    {} walked, {} signatures verified\n", r->entries, r->signatures);
@@ -119,7 +119,7 @@ Result<int> run(const Opts& o) {
     fmt::print("elapsed:    {:.2f}s ({:.0f} entries/s)\n", r->seconds, rate);
   }
   for (auto& f : r->findings) {
-    fmt::print("finding: height {}: {}: {}", f.height, f.check, f.message);
+    fmt::print("{} height {}: {}: {}", paint(stdout, "31", "finding:"), f.height, f.check, f.message);
     if (!f.expected.empty() && !f.actual.empty()) {
       fmt::print(" (expected {}, actual {})", f.expected, f.actual);
     } else if (!f.actual.empty()) {

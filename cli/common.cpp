@@ -35,7 +35,14 @@ Result<std::string> ledger_dir() {
   if (const char* env = std::getenv("SCOIN_LEDGER"); env != nullptr && *env != '\0') {
     return std::string(env);
   }
-  return fail(Exit::usage, "no ledger given: use --ledger DIR or set SCOIN_LEDGER");
+  if (globals().cfg.ledger) return globals().cfg.ledger->value;
+  return fail(Exit::usage, "no ledger given: use --ledger DIR, set SCOIN_LEDGER, or set ledger in scoin.toml");
+}
+
+Result<std::string> key_path(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (globals().cfg.key) return globals().cfg.key->value;
+  return fail(Exit::usage, "no key given: use --key FILE, or set key in scoin.toml");
 }
 
 Result<Ledger> open_ledger(bool read_only) {
@@ -95,6 +102,7 @@ Result<SecretBuffer> get_passphrase(std::string_view why, bool confirm) {
   if (const char* f = std::getenv("SCOIN_PASSPHRASE_FILE"); f != nullptr && *f != '\0') {
     return read_passphrase_file(f);
   }
+  if (globals().cfg.passphrase_file) return read_passphrase_file(globals().cfg.passphrase_file->value);
   if (const char* d = std::getenv("CREDENTIALS_DIRECTORY"); d != nullptr && *d != '\0') {
     std::string path = std::string(d) + "/scoin-passphrase";
     if (path_exists(path)) return read_passphrase_file(path);
@@ -141,6 +149,19 @@ void report_findings(const Findings& f) {
   }
   globals().error_extra["findings"] = list;
   globals().error_extra["rows_unchecked"] = f.unchecked_rows;
+}
+
+bool use_color(std::FILE* stream) {
+  const char* no = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  if (no != nullptr && *no != '\0') return false;
+  if (term == nullptr || std::string_view(term) == "dumb") return false;
+  return ::isatty(::fileno(stream)) != 0;
+}
+
+std::string paint(std::FILE* stream, std::string_view sgr, std::string_view text) {
+  if (!use_color(stream)) return std::string(text);
+  return fmt::format("\033[{}m{}\033[0m", sgr, text);
 }
 
 Error batch_failed(std::string_view source, const Findings& f) {

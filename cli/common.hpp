@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scoin/batch.hpp"
+#include "scoin/config.hpp"
 #include "scoin/crypto.hpp"
 #include "scoin/error.hpp"
 #include "scoin/ledger.hpp"
@@ -28,6 +29,8 @@ struct Globals {
   bool json = false;
   bool quiet = false;
   bool no_input = false;
+  // The configuration file's settings (loaded before any command runs).
+  Config cfg;
   // Extra fields for the JSON error object (e.g. a batch's findings).
   nlohmann::ordered_json error_extra = nlohmann::ordered_json::object();
 };
@@ -56,9 +59,14 @@ void register_submit(CLI::App& app);
 void register_show_op(CLI::App& app);
 void register_verify(CLI::App& app);
 void register_export(CLI::App& app);
+void register_config(CLI::App& app);
+void register_help(CLI::App& app);
 
-// The ledger directory: --ledger, else $SCOIN_LEDGER (64 if neither).
+// The ledger directory: --ledger, else $SCOIN_LEDGER, else the config's
+// `ledger` (64 if none).
 Result<std::string> ledger_dir();
+// The key file of a signing command: its --key, else the config's `key`.
+Result<std::string> key_path(const std::string& flag);
 // An open replica with its parameters.
 struct Ledger {
   Env env;
@@ -94,6 +102,12 @@ void report_findings(const Findings& f);
 // The error that ends a batch with findings: `SOURCE: N problems found;
 // nothing was written` (`-` shown as <stdin>).
 Error batch_failed(std::string_view source, const Findings& f);
+
+// Colour only on a terminal, and never with NO_COLOR set or TERM=dumb.
+bool use_color(std::FILE* stream);
+// `text` in an SGR colour (31 red, 32 green, 33 yellow, 1 bold) when
+// `stream` takes colour, else as it is.
+std::string paint(std::FILE* stream, std::string_view sgr, std::string_view text);
 
 // Formatting helpers shared by commands.
 std::string hex(ByteView b);

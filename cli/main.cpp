@@ -32,7 +32,7 @@ void print_spec(const CLI::App& app, const std::string& path) {
 }
 
 int report(const scoin::Error& e) {
-  fmt::print(stderr, "scoin: error: {}\n", e.message);
+  fmt::print(stderr, "scoin: {} {}\n", paint(stderr, "1;31", "error:"), e.message);
   if (globals().json) {
     json j{{"ok", false}, {"exit", static_cast<int>(e.exit)}, {"error", e.message}};
     for (auto& [k, v] : globals().error_extra.items()) j[k] = v;
@@ -75,6 +75,8 @@ int main(int argc, char** argv) {
   register_show_op(app);
   register_verify(app);
   register_export(app);
+  register_config(app);
+  register_help(app);
   auto* spec = app.add_subcommand("__spec", "")->group("");
   add_command(spec, [&app] {
     print_spec(app, "");
@@ -103,6 +105,13 @@ int main(int argc, char** argv) {
   if (chosen == nullptr) {
     fmt::print(stderr, "scoin: error: no command given (see scoin --help)\n");
     return static_cast<int>(Exit::usage);
+  }
+  // The configuration is read before any command runs, so a broken file is
+  // reported (78) whatever the command; help and the option listing need none.
+  if (chosen->app->get_name() != "help" && chosen->app->get_name() != "__spec") {
+    auto cfg = scoin::load_config(globals().config);
+    if (!cfg) return report(cfg.error());
+    globals().cfg = std::move(*cfg);
   }
   try {
     auto r = chosen->run();

@@ -270,6 +270,10 @@ Status Appender::append_own(const SignedOp& signed_op, const Op& op) {
 }
 
 Status Appender::apply_and_write(const SignedOp& signed_op, const Op& op) {
+  // Once a write has failed (a full map), reads in this transaction no
+  // longer see every earlier write, so nothing more is judged: the
+  // transaction will be thrown away and, for a full map, run again.
+  if (m_txn.rc() != 0) return Status::ok;
   const std::uint64_t height = m_tip.next_height;
   auto s = apply_op(m_state, m_params, op, op_hash(signed_op.op), height);
   if (s != Status::ok) return s;

@@ -101,7 +101,8 @@ class Appender {
 
   // Checks `signed_op` (signature, chain id, nonce and every rule) and, when
   // valid, writes its entry and derived rows. On any status but ok nothing of
-  // it is written. A storage error shows in `txn().rc()`.
+  // it is written. A storage error shows in `txn().rc()`; after one, appends
+  // do nothing (and say ok) until the transaction is thrown away.
   Status append(const SignedOp& signed_op, std::string* detail = nullptr);
   // The same for an op this process built and just signed with the key of
   // `op.signer` (`signed_op` = sign_op(op, key)): the decoding and the
