@@ -41,6 +41,7 @@ Result<int> run(const std::string& file) {
   const Params* p = ledger ? &ledger->params : nullptr;
 
   bool all_good = true;
+  Exit worst = Exit::ok;  // 65 for an op that would be refused, else 75 for a stale one
   json list = json::array();
   for (std::size_t i = 0; i < ops->size(); ++i) {
     const auto& s = (*ops)[i];
@@ -48,6 +49,7 @@ Result<int> run(const std::string& file) {
     auto op = decode_op(s.op);
     if (!op) {
       all_good = false;
+      worst = Exit::data;
       if (globals().json) {
         list.push_back(json{{"line", s.line}, {"error", op.error().message}});
       } else if (!globals().quiet) {
@@ -56,16 +58,21 @@ Result<int> run(const std::string& file) {
       continue;
     }
     bool sig_ok = verify_signature(op->signer, s.op, s.sig);
-    all_good &= sig_ok;
+    if (!sig_ok) all_good = false, worst = Exit::data;
     std::string standing = "unknown (no replica given)";
     if (txn != nullptr) {
       auto st = op_standing(*txn, *p, s, where);
       switch (st.kind) {
         case OpStanding::applied: standing = fmt::format("already applied at height {}", st.height); break;
-        case OpStanding::stale: standing = "stale: its nonce was used by another op"; break;
+        case OpStanding::stale:
+          standing = "stale: its nonce was used by another op";
+          all_good = false;
+          if (worst == Exit::ok) worst = Exit::stale;
+          break;
         case OpStanding::invalid:
           standing = "refused: " + st.error.message.substr(where.size() + 2);
           all_good = false;
+          worst = Exit::data;
           break;
         case OpStanding::fresh:
           if (!trial) {
@@ -75,11 +82,13 @@ Result<int> run(const std::string& file) {
           std::string detail;
           auto height = trial->tip().next_height;
           auto status = trial->append(s, &detail);
+          if (trial->txn().rc() != 0) return std::unexpected(trial->txn().error().error());
           if (status == Status::ok) {
             standing = fmt::format("would be appended at height {}", height);
           } else {
             standing = fmt::format("would be refused: {} ({})", status_message(status), status_name(status));
             all_good = false;
+            worst = Exit::data;
           }
           break;
       }
@@ -115,7 +124,7 @@ Result<int> run(const std::string& file) {
     // One JSON document: the error object main prints carries the ops.
     globals().error_extra["file"] = name;
     globals().error_extra["ops"] = list;
-    return fail(Exit::data, "{}: not every op would be accepted", name);
+    return fail(worst == Exit::ok ? Exit::data : worst, "{}: not every op would be accepted", name);
   }
   if (globals().json) print_json(json{{"ok", true}, {"file", name}, {"ops", list}});
   return 0;

@@ -29,9 +29,12 @@ class Labels {
     if (it == m_cache.end()) it = m_cache.emplace(k, read_account(m_txn, k)).first;
     return it->second;
   }
-  std::string label(const Key32& k) {
+  // The label `k` had at `height`: an account's label never changes, but a
+  // key (an admin's, say) may be opened as an account later, and a past
+  // day's export must not change when it is.
+  std::string label(const Key32& k, std::uint64_t height) {
     auto& a = get(k);
-    return a ? a->label : std::string();
+    return a && a->opened_at <= height ? a->label : std::string();
   }
 
  private:
@@ -89,16 +92,17 @@ Result<std::string> export_transactions(const Txn& txn, const Params& p, std::in
     if (!e) return std::unexpected(corrupt(h, "does not parse"));
     auto op = decode_op(e->op);
     if (!op) return std::unexpected(corrupt(h, "holds a malformed op"));
-    auto hash = txn.get(txn.dbs().hashes, c.key());
-    std::string hash_hex = hash ? to_hex(*hash) : to_hex(entry_hash(c.value()));
-    std::string from = encode_address(op->signer), from_label = labels.label(op->signer);
+    // Computed from the entry's bytes, not read from the hashes table (a
+    // cache only verify-chain vouches for).
+    std::string hash_hex = to_hex(entry_hash(c.value()));
+    std::string from = encode_address(op->signer), from_label = labels.label(op->signer, h);
     std::string to, to_label, amount, reason, ref, memo;
     std::visit(
         [&](const auto& b) {
           using T = std::decay_t<decltype(b)>;
           auto set_to = [&](const Key32& k) {
             to = encode_address(k);
-            to_label = labels.label(k);
+            to_label = labels.label(k, h);
           };
           if constexpr (std::is_same_v<T, RoleBody>) {
             set_to(b.key);

@@ -152,7 +152,9 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     if (ok) e = errno;
     ::unlink(tmp.c_str());
-    return fail(Exit::cant_create, "{}: cannot write: {}", path, std::strerror(e));
+    // A full disk or an I/O error is a storage error (74), not a path problem.
+    const bool storage = e == ENOSPC || e == EIO || e == EDQUOT;
+    return fail(storage ? Exit::io : Exit::cant_create, "{}: cannot write: {}", path, std::strerror(e));
   }
   fsync_dir(path);
   return {};

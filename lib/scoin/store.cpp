@@ -78,7 +78,10 @@ Result<Env> Env::open(const std::string& dir, Mode mode, std::size_t map_size_ma
   // transactions move between verify-chain's worker threads.
   unsigned flags = MDB_NOTLS | (mode == Mode::read_only ? MDB_RDONLY : 0);
   rc = mdb_env_open(env.m_env, dir.c_str(), flags, 0640);
-  if ((rc == EACCES || rc == EROFS) && mode == Mode::read_only) {
+  // Only on a read-only file system: a folder the user merely may not
+  // write could hold a live replica, whose writers a lockless reader would
+  // not see.
+  if (rc == EROFS && mode == Mode::read_only) {
     mdb_env_close(env.m_env);
     env.m_env = nullptr;
     if ((rc = mdb_env_create(&env.m_env)) != 0) return std::unexpected(lmdb_error(rc, dir));
@@ -87,7 +90,11 @@ Result<Env> Env::open(const std::string& dir, Mode mode, std::size_t map_size_ma
     rc = mdb_env_open(env.m_env, dir.c_str(), flags | MDB_NOLOCK, 0640);
   }
   if (rc != 0) {
-    if (rc == EACCES || rc == EROFS) return fail(Exit::io, "{}: cannot open the ledger: {}", dir, mdb_strerror(rc));
+    if (rc == EACCES) {
+      return fail(Exit::io, "{}: cannot open the ledger: {} (readers need write access to lock.mdb)", dir,
+                  mdb_strerror(rc));
+    }
+    if (rc == EROFS) return fail(Exit::io, "{}: cannot open the ledger: {}", dir, mdb_strerror(rc));
     return std::unexpected(lmdb_error(rc, dir));
   }
   MDB_envinfo info;

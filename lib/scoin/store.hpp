@@ -52,9 +52,8 @@ class Env {
   enum class Mode { existing, read_only, create };
   // Opens the replica in `dir`. `existing`: the directory must hold a replica
   // (66 otherwise). `read_only`: the same, for readers that never write
-  // (MDB_RDONLY); when the folder cannot be written at all (a read-only copy
-  // on other media), LMDB's lock file is skipped (MDB_NOLOCK), which is safe
-  // as long as nobody writes that copy meanwhile. `create`: the directory is
+  // (MDB_RDONLY); on a read-only file system (a copy on other media) LMDB's
+  // lock file is skipped (MDB_NOLOCK): nobody can write that copy meanwhile. `create`: the directory is
   // created if missing and must not hold one (73 otherwise). `map_size_max`
   // bounds automatic map growth.
   static Result<Env> open(const std::string& dir, Mode mode,

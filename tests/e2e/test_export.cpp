@@ -331,3 +331,19 @@ TEST_CASE("export-csv: the crontab example runs as written") {
   CHECK(l.s.exists("settlements/settlements-20261121.csv.manifest.json"));
   CHECK(l.s.exists("transactions/transactions-20261121.csv"));
 }
+
+TEST_CASE("export-csv: a key opened as an account later does not change a past day's export") {
+  Ledger l;
+  auto before = l.xport({"transactions", "--date", "2026-11-20"});
+  REQUIRE(before.code == 0);
+  // The issuer's key becomes an account on the 23rd: its label must not
+  // appear in the rows of the issues it signed on the 20th.
+  auto issuer = l.s.scoin({"key", "show", "issuer.key", "--json"}).json()["address"].get<std::string>();
+  l.run({"account", "open", "--key", "admin.key", issuer, "--kind", "charity", "--label", "Issuer Fund"},
+        k_day20_start + 3 * k_day);
+  auto after = l.xport({"transactions", "--date", "2026-11-20"}, k_day20_start + 9 * k_day);
+  CHECK(after.out == before.out);
+  CHECK(after.out.find("Issuer Fund") == std::string::npos);
+  auto d23 = l.xport({"transactions", "--date", "2026-11-23"}, k_day20_start + 9 * k_day);
+  CHECK(d23.out.find("Issuer Fund") != std::string::npos);
+}

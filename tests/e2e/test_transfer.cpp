@@ -297,6 +297,9 @@ TEST_CASE("submit: a stale nonce (taken by another op) is 75") {
   auto r = l.s.scoin({"submit", "late.op"});
   CHECK(r.code == 75);
   CHECK(r.err.find("stale") != std::string::npos);
+  auto shown = l.s.scoin({"show-op", "late.op"});
+  CHECK(shown.code == 75);
+  CHECK(shown.out.find("stale") != std::string::npos);
   CHECK(l.s.ledger_digest() == before);
   // A nonce that skips ahead is bad data, not stale.
   REQUIRE(l.pay("r1.key", {"--to", "Gym", "--amount", "1", "--out", "ahead.op", "--nonce", "9"}).code == 0);
