@@ -142,7 +142,7 @@ Result<int> run(const Opts& o) {
   const auto& cfg = globals().cfg;
   const std::string out = !o.out.empty() ? o.out : cfg.export_out ? cfg.export_out->value : std::string();
   const bool want_manifest = o.manifest || (o.out.empty() && cfg.export_manifest.value_or(false));
-  if (out.empty()) {
+  if (out.empty() || out == "-") {
     if (want_manifest) return fail(Exit::usage, "--manifest needs -o FILE (it is written beside it)");
     std::fwrite(csv->data(), 1, csv->size(), stdout);
     return 0;

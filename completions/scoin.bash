@@ -33,7 +33,7 @@ _scoin_globals()
 _scoin_cmd()
 {
     cmds='keygen key init account balance log issue transfer redeem submit
-          show-op verify-chain'
+          show-op verify-chain export-csv config help'
 }
 
 _scoin_cmd_keygen()
@@ -154,6 +154,50 @@ _scoin_cmd_verify-chain()
         # a chain id (64 hex digits), HEIGHT:HASH, heights, a number
         --expect-chain-id | --expect-head | --from | --to | --threads) val=@text ;;
     esac
+}
+
+_scoin_cmd_export-csv()
+{
+    opts='--date --from --to --at-date --at-height --out -o --manifest'
+    # KIND: offered until one is on the command line, then the options
+    local w
+    args='transactions settlements balances'
+    for w in "${words[@]:1:cword-1}"; do
+        case $w in
+            transactions | settlements | balances) args='' ;;
+        esac
+    done
+    case $1 in
+        --date | --from | --to | --at-date) val='today yesterday' ;; # or YYYY-MM-DD
+        --out | -o) val=@file ;; # %Y %m %d %k %% are expanded
+        --at-height) val=@text ;;
+    esac
+}
+
+_scoin_cmd_config()
+{
+    cmds='show'
+}
+
+_scoin_cmd_config_show()
+{
+    :
+}
+
+_scoin_cmd_help()
+{
+    # COMMAND: a top-level command, or format (scoin-format(5)); only one
+    args='keygen key init account balance log issue transfer redeem submit
+          show-op verify-chain export-csv config help format'
+    # a COMMAND already given after help: nothing more to offer
+    local i seen=''
+    for ((i = 1; i < cword; i++)); do
+        if [[ $seen && ${words[i]} != -* ]]; then
+            args=''
+            break
+        fi
+        [[ ${words[i]} == help ]] && seen=1
+    done
 }
 
 # _scoin_describe PATH [OPTION]: sets cmds, opts (PATH's own), gopts (the

@@ -100,8 +100,11 @@ __scoin_sub '' issue 'issue rewards, one or a batch from CSV (issuer key)'
 __scoin_sub '' transfer 'pay from an account, one or a batch from CSV (its own key)'
 __scoin_sub '' redeem 'a merchant returns coins for won (its own key)'
 __scoin_sub '' submit 'append the signed ops of op files, all or nothing'
-__scoin_sub '' show-op 'decode an op file, check its signatures'
+__scoin_sub '' show-op 'decode an op file; with a replica, say what submit would do'
 __scoin_sub '' verify-chain 'audit the replica: every entry, signature, rule and derived table'
+__scoin_sub '' export-csv 'export transactions, settlements or balances as CSV'
+__scoin_sub '' config 'inspect the configuration'
+__scoin_sub '' help "show a command's manual page"
 
 # scoin keygen
 __scoin_complete 'keygen' -s o -l out -r -F -d 'key file to create (never overwritten)'
@@ -195,3 +198,37 @@ __scoin_complete 'verify-chain' -l expect-head -x -d 'fail unless the replica st
 __scoin_complete 'verify-chain' -l from -x -d 'verify signatures from this height on'
 __scoin_complete 'verify-chain' -l to -x -d 'stop after this height'
 __scoin_complete 'verify-chain' -l threads -x -d 'signature threads (default: all cores)'
+
+# scoin export-csv KIND
+__scoin_complete 'export-csv' -n 'not __fish_seen_subcommand_from transactions settlements balances' -a 'transactions settlements balances' -d 'what to export'
+__scoin_complete 'export-csv' -l date -x -a 'today yesterday' -d 'a ledger-local day (YYYY-MM-DD; settlements: default yesterday)'
+__scoin_complete 'export-csv' -l from -x -a 'today yesterday' -d 'first day of a range (transactions)'
+__scoin_complete 'export-csv' -l to -x -a 'today yesterday' -d 'last day of a range (transactions)'
+__scoin_complete 'export-csv' -l at-date -x -a 'today yesterday' -d 'balances at the end of this day'
+__scoin_complete 'export-csv' -l at-height -x -d 'balances after this entry'
+__scoin_complete 'export-csv' -s o -l out -r -F -d 'write to FILE (%Y %m %d for the date, %k for the kind, %% for %)'
+__scoin_complete 'export-csv' -l manifest -d 'also write FILE.manifest.json (needs -o)'
+
+# scoin config
+__scoin_sub 'config' show 'the effective settings and where each came from'
+
+# scoin config show: no options of its own
+
+# scoin help [COMMAND]: a top-level command, or format; only one
+function __scoin_help_no_topic
+    set -l words (commandline -opc)
+    set -l seen 0
+    for w in $words[2..-1]
+        switch $w
+            case '-*'
+            case '*'
+                if test $seen = 1
+                    return 1
+                end
+                test $w = help; and set seen 1
+        end
+    end
+    return 0
+end
+__scoin_complete 'help' -n __scoin_help_no_topic -a 'keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv config help' -d 'command'
+__scoin_complete 'help' -n __scoin_help_no_topic -a format -d 'the byte formats, scoin-format(5)'

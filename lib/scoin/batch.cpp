@@ -57,49 +57,68 @@ std::vector<std::pair<std::string, std::string>> check_open(const Txn& txn, std:
   return out;
 }
 
-Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& txn,
-                                           Findings& findings) {
-  auto reader = CsvReader::open(path);
-  if (!reader) return std::unexpected(reader.error());
-  const std::string& file = reader->name();
+Result<void> read_batch_csv(CsvReader& reader, const std::vector<std::string_view>& required,
+                            const std::vector<std::string_view>& optional, Findings& findings,
+                            const CsvRowFn& row, const Progress& progress) {
+  const std::string& file = reader.name();
   CsvRecord rec;
-  auto got = reader->next(rec);
+  auto got = reader.next(rec);
   if (!got) return std::unexpected(got.error());
-  if (!*got) return fail(Exit::data, "{}: empty file (expected a header: address,kind,label)", file);
-  auto header = CsvHeader::parse(rec, file, {"address", "kind", "label"}, {});
+  if (!*got) {
+    return fail(Exit::data, "{}: empty file (expected a header: {}{}{})", file, fmt::join(required, ","),
+                optional.empty() ? "" : ",", fmt::join(optional, ","));
+  }
+  auto header = CsvHeader::parse(rec, file, required, optional);
   if (!header) return std::unexpected(header.error());
-
-  std::vector<OpenRow> rows;
   std::size_t records = 0;
-  std::map<Key32, std::size_t> seen_keys;
-  std::map<std::string, std::size_t> seen_labels;
+  std::vector<std::string_view> fields(header->index.size());
   for (;;) {
-    got = reader->next(rec);
+    got = reader.next(rec);
     if (!got) return std::unexpected(got.error());
     if (!*got) break;
-    auto bad = [&](std::string column, std::string message) {
-      findings.add(Finding{file, rec.line, std::move(column), std::move(message)});
-    };
     if (++records > k_csv_rows_max) {
       return fail(Exit::data, "{}:{}: more than {} rows", file, rec.line, k_csv_rows_max);
     }
+    if (progress && records % 4096 == 0) progress(reader.bytes_read(), reader.size_hint());
     if (findings.full()) {
       ++findings.unchecked_rows;
       continue;
     }
     if (!rec.error.empty()) {
-      bad("", rec.error);
+      findings.add(Finding{file, rec.line, "", rec.error});
       continue;
     }
     if (rec.fields.size() != header->columns) {
-      bad("", fmt::format("{} columns, the header has {}", rec.fields.size(), header->columns));
+      findings.add(Finding{file, rec.line, "",
+                           fmt::format("{} columns, the header has {}", rec.fields.size(), header->columns)});
       continue;
     }
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      auto at = header->index[i];
+      fields[i] = at < 0 ? std::string_view{} : std::string_view(rec.fields[static_cast<std::size_t>(at)]);
+    }
+    row(rec.line, fields);
+  }
+  if (records == 0) return fail(Exit::data, "{}: no rows after the header", file);
+  if (progress) progress(reader.bytes_read(), reader.size_hint());
+  return {};
+}
+
+Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& txn, Findings& findings) {
+  auto reader = CsvReader::open(path);
+  if (!reader) return std::unexpected(reader.error());
+  const std::string file = reader->name();
+  std::vector<OpenRow> rows;
+  std::map<Key32, std::size_t> seen_keys;
+  std::map<std::string, std::size_t> seen_labels;
+  auto r = read_batch_csv(*reader, {"address", "kind", "label"}, {}, findings,
+                          [&](std::size_t line, const std::vector<std::string_view>& f) {
+    auto bad = [&](std::string column, std::string message) {
+      findings.add(Finding{file, line, std::move(column), std::move(message)});
+    };
     OpenRow row;
-    row.line = rec.line;
-    auto problems = check_open(txn, rec.fields[static_cast<std::size_t>(header->index[0])],
-                               rec.fields[static_cast<std::size_t>(header->index[1])],
-                               rec.fields[static_cast<std::size_t>(header->index[2])], row);
+    row.line = line;
+    auto problems = check_open(txn, f[0], f[1], f[2], row);
     bool ok = problems.empty();
     auto fine = [&](std::string_view column) {
       for (auto& p : problems)
@@ -109,20 +128,18 @@ Result<std::vector<OpenRow>> read_open_csv(const std::string& path, const Txn& t
     for (auto& [column, message] : problems) bad(column, message);
     // Repeats inside the file, which the ledger cannot know about yet.
     if (fine("address")) {
-      if (auto [it, fresh] = seen_keys.emplace(row.account, rec.line); !fresh) {
+      if (auto [it, fresh] = seen_keys.emplace(row.account, line); !fresh) {
         bad("address", fmt::format("also on line {}", it->second)), ok = false;
       }
     }
     if (fine("label")) {
-      if (auto [it, fresh] = seen_labels.emplace(row.label, rec.line); !fresh) {
+      if (auto [it, fresh] = seen_labels.emplace(row.label, line); !fresh) {
         bad("label", fmt::format("'{}' also on line {}", row.label, it->second)), ok = false;
       }
     }
     if (ok) rows.push_back(std::move(row));
-  }
-  if (records == 0) {
-    return fail(Exit::data, "{}: no rows after the header", file);
-  }
+  });
+  if (!r) return std::unexpected(r.error());
   return rows;
 }
 

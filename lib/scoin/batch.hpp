@@ -2,6 +2,7 @@
 // row is reported as `FILE:LINE: column: what`, before anything is signed.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,21 @@ struct Findings {
 // an empty string when fine.
 std::string check_ledger_text(std::string_view s, std::size_t min_bytes, std::size_t max_bytes,
                               bool allow_lf, bool personal_guard);
+
+// Called with (work done, work in all or 0 when unknown) while working.
+using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+// Reads a batch CSV whole: the header first (refused at once when the file
+// is empty or a required column is missing), then every record. Malformed
+// records and records with the wrong number of fields become findings; once
+// the findings are full, rows are only counted as unchecked; more than
+// k_csv_rows_max rows, or none, is an error. `row` gets each other record's
+// line and its fields in the order required then optional (a missing
+// optional column gives empty fields). `progress` hears of the bytes read.
+using CsvRowFn = std::function<void(std::size_t line, const std::vector<std::string_view>& fields)>;
+Result<void> read_batch_csv(CsvReader& reader, const std::vector<std::string_view>& required,
+                            const std::vector<std::string_view>& optional, Findings& findings,
+                            const CsvRowFn& row, const Progress& progress = {});
 
 struct OpenRow {
   std::size_t line = 0;

@@ -138,7 +138,15 @@ Result<std::string> read_input_file(const std::string& path, std::size_t max_byt
 }
 
 Result<void> write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
-  if (is_directory(path)) return fail(Exit::cant_create, "{}: is a directory", path);
+  // Only a regular file is ever replaced: renaming over /dev/stdout (a
+  // symlink), a device or a directory would be a disaster, above all as root.
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return fail(Exit::cant_create, "{}: is {}; refusing to replace it", path,
+                S_ISDIR(st.st_mode)   ? "a directory"
+                : S_ISLNK(st.st_mode) ? "a symlink"
+                                      : "not a regular file");
+  }
   std::string tmp = dir_of(path) + "/.scoin-tmp-XXXXXX";
   int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) {

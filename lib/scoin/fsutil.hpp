@@ -26,7 +26,9 @@ Result<void> write_new_file(const std::string& path, std::string_view content, u
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes);
 
 // Writes `content` to a temporary file beside `path`, fsyncs it and renames it
-// over `path`, so a reader never sees half a file. Errors: 73.
+// over `path`, so a reader never sees half a file. Only a regular file is
+// replaced: a symlink, device or directory at `path` is refused (73). Errors:
+// 73, or 74 for a full disk.
 Result<void> write_file_atomic(const std::string& path, std::string_view content, unsigned mode);
 
 bool path_exists(const std::string& path);

@@ -184,45 +184,12 @@ Result<IssueBatch> IssueBatch::read_csv(const std::string& path, const Txn* txn,
   const std::string file = reader->name();
   IssueBatch batch;
   batch.set_source(file);
-  CsvRecord rec;
-  auto got = reader->next(rec);
-  if (!got) return std::unexpected(got.error());
-  if (!*got) {
-    return fail(Exit::data, "{}: empty file (expected a header: account,amount,reason,ref[,memo])", file);
-  }
-  auto header = CsvHeader::parse(rec, file, {"account", "amount", "reason", "ref"}, {"memo"});
-  if (!header) return std::unexpected(header.error());
-  std::size_t records = 0;
-  auto field = [&](int i) -> std::string_view {
-    return i < 0 ? std::string_view{} : std::string_view(rec.fields[static_cast<std::size_t>(i)]);
-  };
-  for (;;) {
-    got = reader->next(rec);
-    if (!got) return std::unexpected(got.error());
-    if (!*got) break;
-    if (++records > k_csv_rows_max) {
-      return fail(Exit::data, "{}:{}: more than {} rows", file, rec.line, k_csv_rows_max);
-    }
-    if (progress && records % 4096 == 0) progress(reader->bytes_read(), reader->size_hint());
-    if (findings.full()) {
-      ++findings.unchecked_rows;
-      continue;
-    }
-    if (!rec.error.empty()) {
-      findings.add(Finding{file, rec.line, "", rec.error});
-      continue;
-    }
-    if (rec.fields.size() != header->columns) {
-      findings.add(Finding{file, rec.line, "",
-                           fmt::format("{} columns, the header has {}", rec.fields.size(), header->columns)});
-      continue;
-    }
-    batch.add_row(txn, params, file, rec.line, field(header->index[0]), field(header->index[1]),
-                  field(header->index[2]), field(header->index[3]), field(header->index[4]),
-                  findings);
-  }
-  if (records == 0) return fail(Exit::data, "{}: no rows after the header", file);
-  if (progress) progress(reader->bytes_read(), reader->size_hint());
+  auto r = read_batch_csv(*reader, {"account", "amount", "reason", "ref"}, {"memo"}, findings,
+                          [&](std::size_t line, const std::vector<std::string_view>& f) {
+                            batch.add_row(txn, params, file, line, f[0], f[1], f[2], f[3], f[4], findings);
+                          },
+                          progress);
+  if (!r) return std::unexpected(r.error());
   return batch;
 }
 

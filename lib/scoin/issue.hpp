@@ -46,8 +46,6 @@ struct IssueRow {
   bool already_applied = false;  // the ref is on the ledger with these very fields
 };
 
-// Called with (rows done, rows in all or 0 when unknown) while working.
-using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 class IssueBatch {
  public:

@@ -77,41 +77,12 @@ Result<std::vector<TransferRow>> read_transfer_csv(const std::string& path, cons
   auto reader = CsvReader::open(path);
   if (!reader) return std::unexpected(reader.error());
   const std::string file = reader->name();
-  CsvRecord rec;
-  auto got = reader->next(rec);
-  if (!got) return std::unexpected(got.error());
-  if (!*got) return fail(Exit::data, "{}: empty file (expected a header: account,amount[,memo])", file);
-  auto header = CsvHeader::parse(rec, file, {"account", "amount"}, {"memo"});
-  if (!header) return std::unexpected(header.error());
   std::vector<TransferRow> rows;
-  std::size_t records = 0;
-  for (;;) {
-    got = reader->next(rec);
-    if (!got) return std::unexpected(got.error());
-    if (!*got) break;
-    if (++records > k_csv_rows_max) {
-      return fail(Exit::data, "{}:{}: more than {} rows", file, rec.line, k_csv_rows_max);
-    }
-    if (findings.full()) {
-      ++findings.unchecked_rows;
-      continue;
-    }
-    if (!rec.error.empty()) {
-      findings.add(Finding{file, rec.line, "", rec.error});
-      continue;
-    }
-    if (rec.fields.size() != header->columns) {
-      findings.add(Finding{file, rec.line, "",
-                           fmt::format("{} columns, the header has {}", rec.fields.size(), header->columns)});
-      continue;
-    }
-    auto field = [&](int i) -> std::string_view {
-      return i < 0 ? std::string_view{} : std::string_view(rec.fields[static_cast<std::size_t>(i)]);
-    };
-    check_transfer_row(txn, params, sender, file, rec.line, field(header->index[0]),
-                       field(header->index[1]), field(header->index[2]), rows, findings);
-  }
-  if (records == 0) return fail(Exit::data, "{}: no rows after the header", file);
+  auto r = read_batch_csv(*reader, {"account", "amount"}, {"memo"}, findings,
+                          [&](std::size_t line, const std::vector<std::string_view>& f) {
+                            check_transfer_row(txn, params, sender, file, line, f[0], f[1], f[2], rows, findings);
+                          });
+  if (!r) return std::unexpected(r.error());
   return rows;
 }
 

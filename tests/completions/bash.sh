@@ -92,7 +92,7 @@ expect_none() {
     done
 }
 
-expect_only 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv
+expect_only 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv config help
 expect_only 'scoin acc' account
 expect_only 'scoin k' key keygen
 expect_only 'scoin account ' open show list

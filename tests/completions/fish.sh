@@ -58,7 +58,7 @@ expect_only() {
         fail "[$line] should offer exactly ($(tr '\n' ' ' <<<"$want")); offered: ($(tr '\n' ' ' <<<"$got"))"
 }
 
-expect_only 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv
+expect_only 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv config help
 expect_only 'scoin ac' account
 expect_only 'scoin account ' open show list
 expect_only 'scoin key ' show

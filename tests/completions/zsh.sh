@@ -108,7 +108,7 @@ check() {
 
 mkdir -p "$tmp/files/ledgerdir" && : >"$tmp/files/admin.key" && : >"$tmp/files/accounts.csv"
 
-check expect 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv
+check expect 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv config help
 check expect_not 'scoin ' __spec
 check expect 'scoin acc' account
 check expect 'scoin account ' open show list

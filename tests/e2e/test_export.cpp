@@ -242,6 +242,15 @@ TEST_CASE("export-csv -o: an unwritable folder or a directory as the output is 7
     CHECK(proc.code == 73);
   }
   CHECK(std::filesystem::is_empty(l.s.path("dir")));
+  // A symlink (like /dev/stdout) is never replaced; '-' is standard output.
+  std::filesystem::create_symlink(l.s.path("target.csv"), l.s.path("link.csv"));
+  auto link = l.xport({"transactions", "--date", "2026-11-20", "-o", "link.csv"});
+  CHECK(link.code == 73);
+  CHECK(std::filesystem::is_symlink(l.s.path("link.csv")));
+  CHECK_FALSE(std::filesystem::exists(l.s.path("target.csv")));
+  auto dash = l.xport({"transactions", "--date", "2026-11-20", "-o", "-"});
+  CHECK(dash.code == 0);
+  CHECK(dash.out.starts_with("height,time,"));
 }
 
 TEST_CASE("export-csv balances: at the end of a day or after a height, from history") {
