@@ -87,7 +87,10 @@ Result<int> run(const Opts& o) {
       return fail(Exit::usage, "transactions need --date D or --from D1 --to D2");
     }
     file_day = first;
-    csv = export_transactions(*txn, p, first, last, *now, info);
+    ProgressBar bar("exporting", "entries");
+    csv = export_transactions(*txn, p, first, last, *now, info,
+                              [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+    bar.finish();
   } else if (o.kind == "settlements") {
     if (!o.from.empty() || !o.to.empty() || !o.at_date.empty() || o.at_height) {
       return fail(Exit::usage, "settlements take --date D (default: yesterday)");

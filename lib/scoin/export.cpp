@@ -72,7 +72,8 @@ bool day_complete(const Txn& txn, const Params& p, std::int64_t day, std::uint64
 }
 
 Result<std::string> export_transactions(const Txn& txn, const Params& p, std::int64_t first_day,
-                                        std::int64_t last_day, std::uint64_t now_ms, ExportInfo& info) {
+                                        std::int64_t last_day, std::uint64_t now_ms, ExportInfo& info,
+                                        const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   info.range = day_range(txn, p, first_day, last_day);
   info.head = read_head(txn);
   info.complete = day_complete(txn, p, last_day, now_ms);
@@ -130,6 +131,9 @@ Result<std::string> export_transactions(const Txn& txn, const Params& p, std::in
     row(out, {std::to_string(h), format_time(e->appended_at_ms, off), op_type_name(op->type()), from, from_label,
               to, to_label, amount, amount.empty() ? "" : p.genesis.unit, reason, ref, memo, hash_hex});
     ++info.rows;
+    if (progress && info.rows % 4096 == 0) {
+      progress(info.rows, info.range.end_height - info.range.first_height);
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@
 // export never changes.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -35,8 +36,10 @@ bool day_complete(const Txn& txn, const Params& p, std::int64_t day, std::uint64
 
 // `transactions`: one row per entry of days [first_day, last_day]:
 // height,time,type,from,from_label,to,to_label,amount,unit,reason,ref,memo,entry_hash
+// `progress(done, total)` hears of the entries written.
 Result<std::string> export_transactions(const Txn& txn, const Params& p, std::int64_t first_day,
-                                        std::int64_t last_day, std::uint64_t now_ms, ExportInfo& info);
+                                        std::int64_t last_day, std::uint64_t now_ms, ExportInfo& info,
+                                        const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
 // `settlements`: one row per merchant with activity on `day`, in the order
 // the accounts were opened, then a TOTAL row:

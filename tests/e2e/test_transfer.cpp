@@ -401,6 +401,10 @@ TEST_CASE("concurrency: 4 processes paying at once from different accounts, ever
     REQUIRE(list.size() == rounds);
     for (int k = 0; k < rounds; ++k) CHECK(list[static_cast<std::size_t>(k)] == k + 1);
   }
+  // And the audit agrees: one chain, every rule held, every table consistent.
+  auto v = s.scoin({"verify-chain", "--json"});
+  CHECK(v.code == 0);
+  CHECK(v.json()["valid"] == true);
   auto b = s.scoin({"balance", "--json"}).json();
   CHECK(b["supply_units"] == 4000);
   CHECK(s.scoin({"balance", "Sink", "--json"}).json()["balance_units"] == rounds * (1 + 2 + 3 + 4));
