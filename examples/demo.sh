@@ -2,7 +2,8 @@
 # A walk through scoin on a fresh ledger: keys made, the ledger created,
 # accounts opened from a CSV file, a welfare centre's reward CSV issued (and
 # issued again, safely), a facility paid, a donation signed offline and
-# submitted, a settlement redeemed, balances and the log shown.
+# submitted, a settlement redeemed, balances and the log shown, the chain
+# audited with verify-chain, and yesterday's and today's settlements exported.
 #
 #   examples/demo.sh [SCOIN_BINARY] [WORK_DIR]
 #
@@ -80,5 +81,14 @@ scoin balance
 
 step "log"
 scoin log
+
+step "verify-chain: every entry, signature, rule and derived table checked"
+scoin verify-chain
+
+step "export-csv: yesterday's settlement (what the nightly cron job takes) and today's so far"
+scoin export-csv settlements --date yesterday
+scoin export-csv settlements --date today -o "settlements-%Y%m%d.csv" --manifest
+cat settlements-*.csv
+cat settlements-*.csv.manifest.json
 
 printf '\nDemo ledger in %s\n' "$work"
