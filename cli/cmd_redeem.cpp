@@ -26,9 +26,8 @@ Result<int> run(const Opts& o) {
   if (!info) return std::unexpected(info.error());
   const Key32 merchant = info->public_key;
 
-  auto units = parse_amount(o.amount, p.genesis.decimals);
+  auto units = parse_positive_amount(o.amount, p.genesis.decimals);
   if (!units) return fail(Exit::data, "--amount: {}", units.error().message);
-  if (*units == 0) return fail(Exit::data, "--amount: zero; the smallest amount is {}", format_amount(1, p.genesis.decimals));
   if (auto why = check_ledger_text(o.ref, 1, k_ref_bytes_max, false, false); !why.empty()) {
     return fail(Exit::data, "--ref: {}", why);
   }

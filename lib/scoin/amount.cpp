@@ -47,6 +47,14 @@ Result<std::uint64_t> parse_amount(std::string_view text, unsigned decimals) {
   return units;
 }
 
+Result<std::uint64_t> parse_positive_amount(std::string_view text, unsigned decimals) {
+  auto units = parse_amount(text, decimals);
+  if (units && *units == 0) {
+    return fail(Exit::data, "zero; the smallest amount is {}", format_amount(1, decimals));
+  }
+  return units;
+}
+
 std::string format_amount(std::uint64_t units, unsigned decimals) {
   if (decimals == 0) return std::to_string(units);
   auto scale = pow10(decimals);

@@ -18,6 +18,10 @@ inline constexpr unsigned k_decimals_max = 8;
 // here — the rules refuse it — so callers can say "zero" precisely.
 Result<std::uint64_t> parse_amount(std::string_view text, unsigned decimals);
 
+// `parse_amount` for an amount an op will carry: zero is refused too, with
+// the smallest amount the ledger allows in the message.
+Result<std::uint64_t> parse_positive_amount(std::string_view text, unsigned decimals);
+
 // Formats base units with exactly `decimals` fraction digits (`12.50`).
 std::string format_amount(std::uint64_t units, unsigned decimals);
 std::string format_amount_signed(std::int64_t units, unsigned decimals);

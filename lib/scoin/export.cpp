@@ -56,6 +56,25 @@ Error corrupt(std::uint64_t height, std::string_view what) {
   return Error{Exit::io, fmt::format("the entry at height {} {}; run scoin verify-chain", height, what)};
 }
 
+// Calls fn(height, entry bytes, entry view, op) for each entry of `range`, in
+// height order, straight from the read snapshot.
+template <typename Fn>
+Result<void> for_each_entry(const Txn& txn, const ExportRange& range, Fn fn) {
+  Cursor c(txn, txn.dbs().entries);
+  auto start = be64(range.first_height);
+  for (bool ok = c.seek(MDB_SET_RANGE, start); ok; ok = c.seek(MDB_NEXT)) {
+    if (c.key().size() != 8) return std::unexpected(corrupt(range.first_height, "has a malformed key"));
+    const std::uint64_t h = get_u64(c.key().data());
+    if (h >= range.end_height) break;
+    auto e = view_entry(c.value());
+    if (!e) return std::unexpected(corrupt(h, "does not parse"));
+    auto op = decode_op(e->op);
+    if (!op) return std::unexpected(corrupt(h, "holds a malformed op"));
+    fn(h, c.value(), *e, *op);
+  }
+  return {};
+}
+
 }  // namespace
 
 ExportRange day_range(const Txn& txn, const Params& p, std::int64_t first_day, std::int64_t last_day) {
@@ -83,20 +102,12 @@ Result<std::string> export_transactions(const Txn& txn, const Params& p, std::in
   row(out, {"height", "time", "type", "from", "from_label", "to", "to_label", "amount", "unit", "reason", "ref",
             "memo", "entry_hash"});
   Labels labels(txn);
-  Cursor c(txn, txn.dbs().entries);
-  auto start = be64(info.range.first_height);
-  for (bool ok = c.seek(MDB_SET_RANGE, start); ok; ok = c.seek(MDB_NEXT)) {
-    if (c.key().size() != 8) return std::unexpected(corrupt(info.range.first_height, "has a malformed key"));
-    const std::uint64_t h = get_u64(c.key().data());
-    if (h >= info.range.end_height) break;
-    auto e = view_entry(c.value());
-    if (!e) return std::unexpected(corrupt(h, "does not parse"));
-    auto op = decode_op(e->op);
-    if (!op) return std::unexpected(corrupt(h, "holds a malformed op"));
+  auto walked = for_each_entry(txn, info.range, [&](std::uint64_t h, ByteView bytes, const EntryView& e,
+                                                    const Op& op) {
     // Computed from the entry's bytes, not read from the hashes table (a
     // cache only verify-chain vouches for).
-    std::string hash_hex = to_hex(entry_hash(c.value()));
-    std::string from = encode_address(op->signer), from_label = labels.label(op->signer, h);
+    std::string hash_hex = to_hex(entry_hash(bytes));
+    std::string from = encode_address(op.signer), from_label = labels.label(op.signer, h);
     std::string to, to_label, amount, reason, ref, memo;
     std::visit(
         [&](const auto& b) {
@@ -127,14 +138,15 @@ Result<std::string> export_transactions(const Txn& txn, const Params& p, std::in
             memo = b.memo;
           }
         },
-        op->body);
-    row(out, {std::to_string(h), format_time(e->appended_at_ms, off), op_type_name(op->type()), from, from_label,
+        op.body);
+    row(out, {std::to_string(h), format_time(e.appended_at_ms, off), op_type_name(op.type()), from, from_label,
               to, to_label, amount, amount.empty() ? "" : p.genesis.unit, reason, ref, memo, hash_hex});
     ++info.rows;
     if (progress && info.rows % 4096 == 0) {
       progress(info.rows, info.range.end_height - info.range.first_height);
     }
-  }
+  });
+  if (!walked) return std::unexpected(walked.error());
   return out;
 }
 
@@ -161,25 +173,17 @@ Result<std::string> export_settlements(const Txn& txn, const Params& p, std::int
     }
     return &it->second;
   };
-  Cursor c(txn, txn.dbs().entries);
-  auto start = be64(info.range.first_height);
-  for (bool ok = c.seek(MDB_SET_RANGE, start); ok; ok = c.seek(MDB_NEXT)) {
-    if (c.key().size() != 8) return std::unexpected(corrupt(info.range.first_height, "has a malformed key"));
-    const std::uint64_t h = get_u64(c.key().data());
-    if (h >= info.range.end_height) break;
-    auto e = view_entry(c.value());
-    if (!e) return std::unexpected(corrupt(h, "does not parse"));
-    auto op = decode_op(e->op);
-    if (!op) return std::unexpected(corrupt(h, "holds a malformed op"));
-    if (auto* b = std::get_if<IssueBody>(&op->body)) {
+  auto walked = for_each_entry(txn, info.range, [&](std::uint64_t, ByteView, const EntryView&, const Op& op) {
+    if (auto* b = std::get_if<IssueBody>(&op.body)) {
       if (auto* m = merchant(b->to)) m->received += b->amount;
-    } else if (auto* t = std::get_if<TransferBody>(&op->body)) {
+    } else if (auto* t = std::get_if<TransferBody>(&op.body)) {
       if (auto* m = merchant(t->to)) m->received += t->amount;
-      if (auto* m = merchant(op->signer)) m->sent += t->amount;
-    } else if (auto* r = std::get_if<RedeemBody>(&op->body)) {
-      if (auto* m = merchant(op->signer)) m->redeemed += r->amount;
+      if (auto* m = merchant(op.signer)) m->sent += t->amount;
+    } else if (auto* r = std::get_if<RedeemBody>(&op.body)) {
+      if (auto* m = merchant(op.signer)) m->redeemed += r->amount;
     }
-  }
+  });
+  if (!walked) return std::unexpected(walked.error());
   std::vector<Merchant*> order;
   for (auto& [k, m] : merchants) order.push_back(&m);
   std::sort(order.begin(), order.end(), [](const Merchant* a, const Merchant* b) {

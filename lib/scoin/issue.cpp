@@ -132,10 +132,7 @@ void IssueBatch::add_row(const Txn* txn, const Params& params, std::string_view 
     }
   }
 
-  if (auto units = parse_amount(amount, params.genesis.decimals)) {
-    if (*units == 0) {
-      bad("amount", fmt::format("zero; the smallest amount is {}", format_amount(1, params.genesis.decimals)));
-    }
+  if (auto units = parse_positive_amount(amount, params.genesis.decimals)) {
     row.amount = *units;
   } else {
     bad("amount", units.error().message);

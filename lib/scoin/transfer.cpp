@@ -37,10 +37,7 @@ void check_transfer_row(const Txn* txn, const Params& params, const Key32& sende
   }
   if (ok && row.to == sender) bad("account", "that is the sending account itself");
 
-  if (auto units = parse_amount(amount, params.genesis.decimals)) {
-    if (*units == 0) {
-      bad("amount", fmt::format("zero; the smallest amount is {}", format_amount(1, params.genesis.decimals)));
-    }
+  if (auto units = parse_positive_amount(amount, params.genesis.decimals)) {
     row.amount = *units;
   } else {
     bad("amount", units.error().message);
