@@ -15,6 +15,12 @@ std::string Finding::text() const {
   return fmt::format("{}:{}: {}: {}", file, line, column, message);
 }
 
+Finding row_finding(std::string_view file, std::size_t line, std::string_view column, std::string message) {
+  return Finding{std::string(file), line,
+                 file.empty() ? fmt::format("--{}", column == "account" ? "to" : column) : std::string(column),
+                 std::move(message)};
+}
+
 void Findings::add(Finding f) {
   if (!full()) list.push_back(std::move(f));
 }

@@ -20,6 +20,11 @@ struct Finding {
   std::string text() const;
 };
 
+// A finding about one batch row: `FILE:LINE: column: message`, or for a row
+// given on the command line (`file` empty) the column named as its option
+// (`--amount`; the account column is `--to`).
+Finding row_finding(std::string_view file, std::size_t line, std::string_view column, std::string message);
+
 // Collects up to k_csv_findings_max findings (DESIGN.md §8). Once full, a
 // reader stops checking and only counts the rows it leaves unchecked.
 struct Findings {

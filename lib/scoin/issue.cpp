@@ -99,10 +99,7 @@ void IssueBatch::add_row(const Txn* txn, const Params& params, std::string_view 
                          Findings& findings) {
   bool ok = true;
   auto bad = [&](std::string_view column, std::string message) {
-    findings.add(Finding{std::string(file), line,
-                         file.empty() ? fmt::format("--{}", column == "account" ? "to" : column)
-                                      : std::string(column),
-                         std::move(message)});
+    findings.add(row_finding(file, line, column, std::move(message)));
     ok = false;
   };
   IssueRow row;

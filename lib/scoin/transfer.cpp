@@ -12,10 +12,7 @@ void check_transfer_row(const Txn* txn, const Params& params, const Key32& sende
                         std::vector<TransferRow>& rows, Findings& findings) {
   bool ok = true;
   auto bad = [&](std::string_view column, std::string message) {
-    findings.add(Finding{std::string(file), line,
-                         file.empty() ? fmt::format("--{}", column == "account" ? "to" : column)
-                                      : std::string(column),
-                         std::move(message)});
+    findings.add(row_finding(file, line, column, std::move(message)));
     ok = false;
   };
   TransferRow row;
