@@ -36,6 +36,9 @@ Result<int> run_show() {
   if (auto d = env("CREDENTIALS_DIRECTORY")) creds = *d + "/scoin-passphrase";
   pick("passphrase_file", g.passphrase_file, "--passphrase-file", "SCOIN_PASSPHRASE_FILE", c.passphrase_file,
        creds, creds.empty() ? "unset (asked on the terminal)" : "CREDENTIALS_DIRECTORY");
+  auto map = max_map_size();
+  if (!map) return std::unexpected(map.error());
+  rows.push_back({"max_map_size", map->text, map->source});
   pick("export.out", "", "-o", nullptr, c.export_out, "", "unset (standard output)");
   rows.push_back({"export.manifest", c.export_manifest ? (*c.export_manifest ? "true" : "false") : "false",
                   c.export_manifest ? c.export_manifest_source : "default"});

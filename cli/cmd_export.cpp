@@ -1,5 +1,7 @@
 // scoin export-csv: transactions, settlements and balances as CSV for cron
 // jobs and spreadsheets (DESIGN.md §8). Needs no key.
+#include <filesystem>
+
 #include "common.hpp"
 #include "progress.hpp"
 #include "scoin/export.hpp"
@@ -152,12 +154,21 @@ Result<int> run(const Opts& o) {
   }
   auto path = expand_path(out, file_day, o.kind);
   if (!path) return std::unexpected(path.error());
+  // The replica's folder holds the replica only: an export renamed over its
+  // data.mdb would destroy it.
+  std::error_code ec;
+  auto folder = std::filesystem::path(*path).parent_path();
+  if (std::filesystem::equivalent(folder.empty() ? "." : folder, ledger->env.dir(), ec)) {
+    return fail(Exit::cant_create, "{}: is in the ledger's folder {}; refusing to write there", *path,
+                ledger->env.dir());
+  }
   // A temporary file in the target folder, fsynced, then renamed: a reader
   // never sees half a file.
   if (auto w = write_file_atomic(*path, *csv, 0644); !w) return std::unexpected(w.error());
   manifest["file"] = *path;
   if (want_manifest) {
-    if (auto w = write_file_atomic(*path + ".manifest.json", manifest.dump(2) + "\n", 0644); !w) {
+    auto text = manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    if (auto w = write_file_atomic(*path + ".manifest.json", text, 0644); !w) {
       return std::unexpected(w.error());
     }
   }

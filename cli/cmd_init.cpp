@@ -25,6 +25,8 @@ Result<int> run(const Opts& o) {
   auto dir = ledger_dir();
   if (!dir) return std::unexpected(dir.error());
   // Everything that can be checked without the ledger is checked first.
+  auto map_max = max_map_size();
+  if (!map_max) return std::unexpected(map_max.error());
   if (auto why = check_text(o.name, 1, k_name_bytes_max, false); !why.empty()) {
     return fail(Exit::usage, "--name: {}", why);
   }
@@ -71,7 +73,7 @@ Result<int> run(const Opts& o) {
   op.nonce = 1;
   op.body = g;
   auto signed_op = sign_op(op, *key);
-  auto chain_id = create_ledger(*dir, signed_op, op);
+  auto chain_id = create_ledger(*dir, signed_op, op, static_cast<std::size_t>(map_max->bytes));
   if (!chain_id) return std::unexpected(chain_id.error());
   if (globals().json) {
     json admins = json::array(), issuers = json::array();

@@ -186,7 +186,9 @@ void register_issue(CLI::App& app) {
   csv->excludes(to)->excludes(amount)->excludes(reason)->excludes(ref)->excludes(memo);
   cmd->add_flag("--dry-run", o.dry_run, "check everything and print the summary; sign and write nothing");
   add_out_options(cmd, o.out);
-  cmd->add_option("--threads", o.threads, "signing threads (default: all cores)")->type_name("N");
+  cmd->add_option("--threads", o.threads, "signing threads (default: all cores)")
+      ->type_name("N")
+      ->check(CLI::Range(0u, k_threads_max));
   add_command(cmd, [=] {
     // Given-but-empty values are bad data (65, reported by the row check);
     // missing options are a usage error.

@@ -56,7 +56,7 @@ Result<int> run(const Opts& o) {
     auto now_day = today(p);
     if (!now_day) return std::unexpected(now_day.error());
     auto day = parse_day(o.date, *now_day);
-    if (!day) return std::unexpected(day.error());
+    if (!day) return fail(Exit::usage, "--date: {}", day.error().message);
     lo = first_height_at_or_after(*txn, day_start_ms(*day, p.genesis.utc_offset_min));
     hi = first_height_at_or_after(*txn, day_start_ms(*day + 1, p.genesis.utc_offset_min));
   }

@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "progress.hpp"
 #include "scoin/amount.hpp"
+#include "scoin/text.hpp"
 #include "scoin/verify.hpp"
 
 namespace scoin::cli {
@@ -26,7 +27,7 @@ Result<std::pair<std::uint64_t, Hash32>> parse_head(std::string_view s) {
     auto hash = from_hex<32>(s.substr(colon + 1));
     if (ec == std::errc{} && p == s.data() + colon && hash) return std::pair{h, *hash};
   }
-  return fail(Exit::usage, "--expect-head: '{}' is not HEIGHT:HASH (64 hex digits)", s.substr(0, 100));
+  return fail(Exit::usage, "--expect-head: '{}' is not HEIGHT:HASH (64 hex digits)", printable(s, 100));
 }
 
 Result<int> run(const Opts& o) {
@@ -37,7 +38,7 @@ Result<int> run(const Opts& o) {
   vo.threads = o.threads;
   if (!o.expect_chain_id.empty()) {
     auto c = from_hex<32>(o.expect_chain_id);
-    if (!c) return fail(Exit::usage, "--expect-chain-id: '{}' is not 64 hex digits", o.expect_chain_id.substr(0, 100));
+    if (!c) return fail(Exit::usage, "--expect-chain-id: '{}' is not 64 hex digits", printable(o.expect_chain_id, 100));
     vo.expect_chain_id = *c;
   }
   if (!o.expect_head.empty()) {
@@ -146,7 +147,9 @@ void register_verify(CLI::App& app) {
       ->type_name("HEIGHT:HASH");
   cmd->add_option("--from", o.from, "verify signatures from this height on")->type_name("H");
   cmd->add_option("--to", o.to, "stop after this height")->type_name("H");
-  cmd->add_option("--threads", o.threads, "signature threads (default: all cores)")->type_name("N");
+  cmd->add_option("--threads", o.threads, "signature threads (default: all cores)")
+      ->type_name("N")
+      ->check(CLI::Range(0u, k_threads_max));
   add_command(cmd, [] { return run(o); });
 }
 

@@ -45,10 +45,30 @@ Result<std::string> key_path(const std::string& flag) {
   return fail(Exit::usage, "no key given: use --key FILE, or set key in scoin.toml");
 }
 
+Result<MapSizeSetting> max_map_size() {
+  if (const char* env = std::getenv("SCOIN_MAX_MAP_SIZE"); env != nullptr && *env != '\0') {
+    auto bytes = parse_max_map_size(env);
+    if (!bytes) return fail(Exit::config, "SCOIN_MAX_MAP_SIZE: {}", bytes.error().message);
+    return MapSizeSetting{*bytes, env, "SCOIN_MAX_MAP_SIZE"};
+  }
+  if (const auto& c = globals().cfg.max_map_size) {
+    return MapSizeSetting{globals().cfg.max_map_size_bytes, c->value, c->source};
+  }
+  return MapSizeSetting{k_map_size_max_default, "1TiB", "default"};
+}
+
 Result<Ledger> open_ledger(bool read_only) {
   auto dir = ledger_dir();
   if (!dir) return std::unexpected(dir.error());
-  auto env = Env::open(*dir, read_only ? Env::Mode::read_only : Env::Mode::existing);
+  // A reader never grows the map: only a writer's setting matters (and only
+  // a writer fails on a bad one).
+  std::size_t map_max = k_map_size_max_default;
+  if (!read_only) {
+    auto m = max_map_size();
+    if (!m) return std::unexpected(m.error());
+    map_max = static_cast<std::size_t>(m->bytes);
+  }
+  auto env = Env::open(*dir, read_only ? Env::Mode::read_only : Env::Mode::existing, map_max);
   if (!env) return std::unexpected(env.error());
   auto txn = Txn::begin(*env, false);
   if (!txn) return std::unexpected(txn.error());
@@ -171,7 +191,11 @@ Error batch_failed(std::string_view source, const Findings& f) {
                                        f.unchecked_rows ? "at least " : "", n, n == 1 ? "" : "s")};
 }
 
-void print_json(const json& j) { fmt::print("{}\n", j.dump(2)); }
+// Invalid UTF-8 (a file name given by the user) is replaced, not thrown on:
+// a report must never turn into an internal error.
+void print_json(const json& j) {
+  fmt::print("{}\n", j.dump(2, ' ', false, json::error_handler_t::replace));
+}
 
 std::string hex(ByteView b) { return to_hex(b); }
 std::string address(const Key32& k) { return encode_address(k); }

@@ -61,18 +61,28 @@ void register_verify(CLI::App& app);
 void register_export(CLI::App& app);
 void register_config(CLI::App& app);
 void register_help(CLI::App& app);
+void register_replica(CLI::App& app);
 
 // The ledger directory: --ledger, else $SCOIN_LEDGER, else the config's
 // `ledger` (64 if none).
 Result<std::string> ledger_dir();
 // The key file of a signing command: its --key, else the config's `key`.
 Result<std::string> key_path(const std::string& flag);
+// The ceiling of the replica's automatic map growth: $SCOIN_MAX_MAP_SIZE,
+// else the config's `max_map_size`, else 1 TiB; with the text it was given as
+// and its source. An invalid SCOIN_MAX_MAP_SIZE is a configuration error (78).
+struct MapSizeSetting {
+  std::uint64_t bytes = 0;
+  std::string text, source;
+};
+Result<MapSizeSetting> max_map_size();
 // An open replica with its parameters.
 struct Ledger {
   Env env;
   Params params;
 };
-// `read_only` for commands that never write (balance, log, export, verify).
+// `read_only` for commands that never write (balance, log, export, verify);
+// the others' map may grow up to max_map_size().
 Result<Ledger> open_ledger(bool read_only = false);
 
 // The passphrase, from --passphrase-file, $SCOIN_PASSPHRASE_FILE,
@@ -108,6 +118,10 @@ bool use_color(std::FILE* stream);
 // `text` in an SGR colour (31 red, 32 green, 33 yellow, 1 bold) when
 // `stream` takes colour, else as it is.
 std::string paint(std::FILE* stream, std::string_view sgr, std::string_view text);
+
+// The most threads a --threads option may ask for: a thread the system
+// refuses to start would abort the program, so the option is bounded.
+inline constexpr unsigned k_threads_max = 256;
 
 // Formatting helpers shared by commands.
 std::string hex(ByteView b);

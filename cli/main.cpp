@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   register_show_op(app);
   register_verify(app);
   register_export(app);
+  register_replica(app);
   register_config(app);
   register_help(app);
   auto* spec = app.add_subcommand("__spec", "")->group("");

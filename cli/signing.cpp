@@ -2,6 +2,7 @@
 
 #include "scoin/amount.hpp"
 #include "scoin/fsutil.hpp"
+#include "scoin/text.hpp"
 
 namespace scoin::cli {
 
@@ -31,7 +32,7 @@ Result<SignContext> sign_context(const OutOptions& o) {
     return ctx;
   }
   auto chain = from_hex<32>(o.chain_id);
-  if (!chain) return fail(Exit::usage, "--chain-id: '{}' is not 64 hex digits", o.chain_id.substr(0, 80));
+  if (!chain) return fail(Exit::usage, "--chain-id: '{}' is not 64 hex digits", printable(o.chain_id, 80));
   if (!o.nonce) return fail(Exit::usage, "--chain-id (signing without a replica) needs --nonce N");
   if (!o.decimals) return fail(Exit::usage, "--chain-id (signing without a replica) needs --decimals N");
   ctx.offline = true;

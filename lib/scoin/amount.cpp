@@ -1,5 +1,7 @@
 #include "scoin/amount.hpp"
 
+#include "scoin/text.hpp"
+
 namespace scoin {
 
 std::uint64_t pow10(unsigned n) {
@@ -12,7 +14,8 @@ std::uint64_t pow10(unsigned n) {
 Result<std::uint64_t> parse_amount(std::string_view text, unsigned decimals) {
   SCOIN_ASSERT(decimals <= k_decimals_max);
   if (text.empty()) return fail(Exit::data, "empty amount");
-  if (text[0] == '-') return fail(Exit::data, "negative amount '{}'", text);
+  // The text is shown escaped and cut short: it may be anything, of any size.
+  if (text[0] == '-') return fail(Exit::data, "negative amount '{}'", printable(text, 40));
   auto dot = text.find('.');
   std::string_view whole = text.substr(0, dot);
   std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
@@ -23,11 +26,11 @@ Result<std::uint64_t> parse_amount(std::string_view text, unsigned decimals) {
   };
   if (whole.empty() || !all_digits(whole) || (dot != std::string_view::npos && frac.empty()) ||
       !all_digits(frac)) {
-    return fail(Exit::data, "not an amount '{}' (expected digits[.digits])", text.substr(0, 40));
+    return fail(Exit::data, "not an amount '{}' (expected digits[.digits])", printable(text, 40));
   }
   if (frac.size() > decimals) {
-    return fail(Exit::data, "amount '{}' has {} fraction digits, the ledger allows {}", text,
-                frac.size(), decimals);
+    return fail(Exit::data, "amount '{}' has {} fraction digits, the ledger allows {}",
+                printable(text, 40), frac.size(), decimals);
   }
   std::uint64_t units = 0;
   bool overflow = false;
@@ -42,7 +45,7 @@ Result<std::uint64_t> parse_amount(std::string_view text, unsigned decimals) {
   overflow |= __builtin_add_overflow(units, f, &units);
   if (overflow || units > k_amount_max) {
     return fail(Exit::data, "amount '{}' is over the limit of 2^63-1 base units",
-                text.substr(0, 40));
+                printable(text, 40));
   }
   return units;
 }

@@ -49,17 +49,27 @@ std::string base64_encode(ByteView b) {
 }
 
 std::optional<Bytes> base64_decode(std::string_view s) {
+  // The text may be a secret (an unencrypted key file's line), so every
+  // copy made here is wiped before its memory goes back to the heap.
   Bytes out(s.size() / 4 * 3 + 3);
   std::size_t len = 0;
   const char* end = nullptr;
   if (sodium_base642bin(out.data(), out.size(), s.data(), s.size(), nullptr, &len, &end,
                         sodium_base64_VARIANT_ORIGINAL) != 0 ||
       end != s.data() + s.size()) {
+    sodium_memzero(out.data(), out.size());
     return std::nullopt;
   }
+  sodium_memzero(out.data() + len, out.size() - len);
   out.resize(len);
   // Canonical only: re-encoding must give the same text (no stray bits).
-  if (base64_encode(out) != s) return std::nullopt;
+  std::string again = base64_encode(out);
+  const bool canonical = again == s;
+  sodium_memzero(again.data(), again.size());
+  if (!canonical) {
+    sodium_memzero(out.data(), out.size());
+    return std::nullopt;
+  }
   return out;
 }
 

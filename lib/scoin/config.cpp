@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "scoin/fsutil.hpp"
+#include "scoin/text.hpp"
 
 namespace scoin {
 
@@ -17,6 +18,41 @@ std::string where(const std::string& name, const toml::source_region& r) {
 }
 
 }  // namespace
+
+Result<std::uint64_t> parse_max_map_size(std::string_view text) {
+  const auto shown = printable(text, 40);  // escaped: it may be anything
+  std::size_t i = 0;
+  std::uint64_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    const auto digit = static_cast<std::uint64_t>(text[i] - '0');
+    if (n > (UINT64_MAX - digit) / 10) return fail(Exit::config, "'{}' is too large", shown);
+    n = n * 10 + digit;
+    ++i;
+  }
+  if (i == 0) {
+    return fail(Exit::config, "'{}' is not a size (digits, then KiB, MiB, GiB or TiB)", shown);
+  }
+  std::string_view suffix = text.substr(i);
+  if (suffix.starts_with(' ')) suffix.remove_prefix(1);
+  unsigned shift = 0;
+  if (suffix == "KiB") {
+    shift = 10;
+  } else if (suffix == "MiB") {
+    shift = 20;
+  } else if (suffix == "GiB") {
+    shift = 30;
+  } else if (suffix == "TiB") {
+    shift = 40;
+  } else if (!suffix.empty() || i != text.size()) {
+    return fail(Exit::config, "'{}': unknown unit (bytes, or KiB, MiB, GiB, TiB)", shown);
+  }
+  if (n > (UINT64_MAX >> shift)) return fail(Exit::config, "'{}' is too large", shown);
+  n <<= shift;
+  if (n < k_max_map_size_min || n > k_max_map_size_limit) {
+    return fail(Exit::config, "'{}' is out of bounds (1MiB to 64TiB)", shown);
+  }
+  return n;
+}
 
 Result<Config> parse_config(const std::string& text, const std::string& name) {
   toml::table root;
@@ -45,6 +81,25 @@ Result<Config> parse_config(const std::string& text, const std::string& name) {
       r = string_setting(node, key, c.key);
     } else if (key == "passphrase_file") {
       r = string_setting(node, key, c.passphrase_file);
+    } else if (key == "max_map_size") {
+      // An integer of bytes, or a string with a unit.
+      std::string given;
+      if (auto* i = node.as_integer()) {
+        given = std::to_string(i->get());
+      } else if (auto* s = node.as_string()) {
+        given = s->get();
+      } else {
+        return fail(Exit::config,
+                    "{}: max_map_size: expected an integer or a string such as \"64GiB\"",
+                    where(name, node.source()));
+      }
+      auto bytes = parse_max_map_size(given);
+      if (!bytes) {
+        return fail(Exit::config, "{}: max_map_size: {}", where(name, node.source()),
+                    bytes.error().message);
+      }
+      c.max_map_size = ConfigSetting{given, where(name, node.source())};
+      c.max_map_size_bytes = *bytes;
     } else if (key == "export") {
       auto* t = node.as_table();
       if (t == nullptr) return fail(Exit::config, "{}: export: expected a table", where(name, node.source()));
@@ -61,13 +116,14 @@ Result<Config> parse_config(const std::string& text, const std::string& name) {
           c.export_manifest_source = where(name, enode.source());
         } else {
           return fail(Exit::config, "{}: unknown key 'export.{}' (known: out, manifest)",
-                      where(name, enode.source()), ekey);
+                      where(name, enode.source()), printable(ekey, 40));
         }
         if (!r) return std::unexpected(r.error());
       }
     } else {
-      return fail(Exit::config, "{}: unknown key '{}' (known: ledger, key, passphrase_file, [export])",
-                  where(name, node.source()), key);
+      return fail(Exit::config,
+                  "{}: unknown key '{}' (known: ledger, key, passphrase_file, max_map_size, [export])",
+                  where(name, node.source()), printable(key, 40));
     }
     if (!r) return std::unexpected(r.error());
   }

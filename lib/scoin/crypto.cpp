@@ -1,8 +1,12 @@
 #include "scoin/crypto.hpp"
 
 #include <sodium.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <mutex>
+
+#include "scoin/text.hpp"
 
 namespace scoin {
 
@@ -45,8 +49,86 @@ bool verify_signature(const Key32& public_key, ByteView message, const Sig64& si
 
 void SecretKey::Free::operator()(unsigned char* p) const { sodium_free(p); }
 
+namespace {
+
+// A process that holds a secret never dumps core, and other processes of
+// the same user may not read its memory (ptrace, /proc/PID/mem): guarded
+// memory is left out of core dumps, but registers and stack are not. As
+// ssh-agent and gpg-agent do.
+void forbid_core_dumps() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // The soft limit is what a crash dumps by; the hard one is left to the
+    // parent (lowering it could not be undone by the user's later programs).
+    rlimit core{};
+    if (::getrlimit(RLIMIT_CORE, &core) == 0) {
+      core.rlim_cur = 0;
+      ::setrlimit(RLIMIT_CORE, &core);
+    }
+#if !defined(__SANITIZE_ADDRESS__)
+    // (Not under ASan: LeakSanitizer ptraces its own process at exit.)
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+  });
+}
+
+// Zeroes the SIMD registers: a memcpy of a secret leaves it there, and the
+// dynamic linker's lazy binding saves them on the stack (xsave) at the next
+// first call of a library function, out of guarded memory.
+void clear_vector_registers() {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx512f")) {
+    // glibc's EVEX string functions use ymm16-31, which vzeroall leaves alone.
+    __asm__ __volatile__(
+        "vpxord %%zmm16, %%zmm16, %%zmm16\n\tvpxord %%zmm17, %%zmm17, %%zmm17\n\t"
+        "vpxord %%zmm18, %%zmm18, %%zmm18\n\tvpxord %%zmm19, %%zmm19, %%zmm19\n\t"
+        "vpxord %%zmm20, %%zmm20, %%zmm20\n\tvpxord %%zmm21, %%zmm21, %%zmm21\n\t"
+        "vpxord %%zmm22, %%zmm22, %%zmm22\n\tvpxord %%zmm23, %%zmm23, %%zmm23\n\t"
+        "vpxord %%zmm24, %%zmm24, %%zmm24\n\tvpxord %%zmm25, %%zmm25, %%zmm25\n\t"
+        "vpxord %%zmm26, %%zmm26, %%zmm26\n\tvpxord %%zmm27, %%zmm27, %%zmm27\n\t"
+        "vpxord %%zmm28, %%zmm28, %%zmm28\n\tvpxord %%zmm29, %%zmm29, %%zmm29\n\t"
+        "vpxord %%zmm30, %%zmm30, %%zmm30\n\tvpxord %%zmm31, %%zmm31, %%zmm31" :::
+#if defined(__AVX512F__)
+        // Only a compiler allowed AVX-512 knows these, and only it may use them.
+        "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25",
+        "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31",
+#endif
+        "memory");
+  }
+  if (__builtin_cpu_supports("avx")) {
+    __asm__ __volatile__("vzeroall" ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+                         "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14",
+                         "xmm15", "memory");
+  } else {
+    __asm__ __volatile__(
+        "pxor %%xmm0, %%xmm0\n\tpxor %%xmm1, %%xmm1\n\tpxor %%xmm2, %%xmm2\n\t"
+        "pxor %%xmm3, %%xmm3\n\tpxor %%xmm4, %%xmm4\n\tpxor %%xmm5, %%xmm5\n\t"
+        "pxor %%xmm6, %%xmm6\n\tpxor %%xmm7, %%xmm7\n\tpxor %%xmm8, %%xmm8\n\t"
+        "pxor %%xmm9, %%xmm9\n\tpxor %%xmm10, %%xmm10\n\tpxor %%xmm11, %%xmm11\n\t"
+        "pxor %%xmm12, %%xmm12\n\tpxor %%xmm13, %%xmm13\n\tpxor %%xmm14, %%xmm14\n\t"
+        "pxor %%xmm15, %%xmm15" ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+        "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "memory");
+  }
+#endif
+}
+
+// Zeroes the stack below the caller's frame, where its callees ran.
+[[gnu::noinline]] void scrub_stack() {
+  unsigned char below[k_stack_scrub_bytes];
+  sodium_memzero(below, sizeof below);
+  __asm__ __volatile__("" : : "r"(below) : "memory");
+}
+
+}  // namespace
+
+void wipe_transient_copies() {
+  clear_vector_registers();
+  scrub_stack();
+}
+
 static unsigned char* guarded_alloc(std::size_t n) {
   crypto_init();
+  forbid_core_dumps();
   auto* p = static_cast<unsigned char*>(sodium_malloc(n));
   if (p == nullptr) {
     std::fprintf(stderr, "scoin: internal error: cannot allocate guarded memory\n");
@@ -63,6 +145,7 @@ SecretKey SecretKey::from_seed(ByteView seed32) {
   k.m_secret.reset(guarded_alloc(crypto_sign_SECRETKEYBYTES));
   crypto_sign_seed_keypair(k.m_public.data(), k.m_secret.get(), seed32.data());
   sodium_mprotect_readonly(k.m_secret.get());
+  clear_vector_registers();
   return k;
 }
 
@@ -76,6 +159,8 @@ Sig64 SecretKey::sign(ByteView message) const {
   SCOIN_ASSERT(m_secret);
   Sig64 sig;
   crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), m_secret.get());
+  // libsodium wipes its own copies, but not the registers they went through.
+  clear_vector_registers();
   return sig;
 }
 
@@ -213,7 +298,7 @@ std::string encode_address(const Key32& public_key) {
 }
 
 Result<Key32> decode_address(std::string_view address) {
-  auto shown = address.substr(0, 100);
+  auto shown = printable(address, 100);  // escaped: it may be anything
   if (address.size() < 4 || (address.substr(0, 3) != "sc1" && address.substr(0, 3) != "SC1")) {
     return fail(Exit::data, "'{}' is not an address (addresses start with sc1)", shown);
   }

@@ -63,6 +63,8 @@ class SecretKey {
 };
 
 // A buffer for secrets (seeds, passphrases, derived keys) in guarded memory.
+// The first guarded allocation (here or in `SecretKey`) also turns core dumps
+// off for the process (RLIMIT_CORE 0, PR_SET_DUMPABLE 0).
 class SecretBuffer {
  public:
   explicit SecretBuffer(std::size_t size);
@@ -85,6 +87,15 @@ class SecretBuffer {
 };
 
 void random_bytes(std::uint8_t* out, std::size_t n);
+
+// Wipes what a secret leaves behind when it goes through ordinary code
+// (base64, a key file's text): the SIMD registers a copy moved it through,
+// which a later lazy symbol binding would save on the stack, and the stack
+// below the caller, where its callees ran. Call it once the secret's own
+// copies are wiped. (A process that allocated guarded memory also never
+// dumps core: see `SecretBuffer`.)
+inline constexpr std::size_t k_stack_scrub_bytes = 32 * 1024;
+void wipe_transient_copies();
 
 // The key id of DESIGN.md §3: first 8 bytes of SHA-256(public key), hex.
 std::string key_id(const Key32& public_key);

@@ -42,7 +42,9 @@ bool write_all(int fd, std::string_view content) {
 
 Result<SecretBuffer> read_private_file(const std::string& path, std::size_t max_bytes,
                                        std::string_view what) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer, for ever;
+  // it is refused below like anything else that is not a regular file.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     int e = errno;
     if (e == ELOOP) return fail(Exit::key_refused, "{}: {} is a symlink; refused", path, what);

@@ -59,6 +59,9 @@ Result<KdfLevel> parse_kdf_level(std::string_view s) {
 
 Result<void> write_key_file(const std::string& path, const SecretKey& key,
                             const SecretBuffer* passphrase, KdfLevel level) {
+  struct Scrub {
+    ~Scrub() { wipe_transient_copies(); }
+  } scrub;  // last, after every copy below is wiped
   Bytes blob;
   Writer w(blob);
   w.raw("SK");
@@ -96,9 +99,14 @@ Result<void> write_key_file(const std::string& path, const SecretKey& key,
   } else {
     w.raw(ByteView(seed.data(), seed.size()));
   }
-  std::string text = std::string(k_comment_prefix) + key_id(key.public_key()) + "\n" +
-                     base64_encode(blob) + "\n";
+  // Built in place, with no temporary: an unencrypted file's second line is
+  // the seed, and every copy of it is wiped.
+  std::string line2 = base64_encode(blob);
   sodium_memzero(blob.data(), blob.size());
+  std::string text;
+  text.reserve(k_comment_prefix.size() + 16 + 1 + line2.size() + 1);
+  text.append(k_comment_prefix).append(key_id(key.public_key())).append("\n").append(line2).append("\n");
+  sodium_memzero(line2.data(), line2.size());
   auto r = write_new_file(path, text, 0600);
   sodium_memzero(text.data(), text.size());
   return r;
@@ -111,10 +119,11 @@ struct ParsedKeyFile {
   Bytes blob;
 };
 
-Result<ParsedKeyFile> parse_key_file(const std::string& path) {
-  auto file = read_private_file(path, k_key_file_bytes_max, "key file");
-  if (!file) return std::unexpected(file.error());
-  std::string_view text(reinterpret_cast<const char*>(file->data()), file->size());
+// `path` names the file in messages.
+Result<ParsedKeyFile> parse_key_text(std::string_view text, const std::string& path) {
+  if (text.size() > k_key_file_bytes_max) {
+    return fail(Exit::data, "{}: key file over the limit of {} bytes", path, k_key_file_bytes_max);
+  }
   auto nl = text.find('\n');
   if (nl == std::string_view::npos || !text.starts_with(k_comment_prefix)) {
     return fail(Exit::data, "{}:1: not a scoin secret key file (no 'untrusted comment' line)", path);
@@ -150,17 +159,18 @@ Result<ParsedKeyFile> parse_key_file(const std::string& path) {
   return out;
 }
 
-}  // namespace
-
-Result<KeyFileInfo> read_key_info(const std::string& path) {
-  auto p = parse_key_file(path);
-  if (!p) return std::unexpected(p.error());
-  sodium_memzero(p->blob.data(), p->blob.size());
-  return p->info;
+Result<ParsedKeyFile> parse_key_file(const std::string& path) {
+  auto file = read_private_file(path, k_key_file_bytes_max, "key file");
+  if (!file) return std::unexpected(file.error());
+  return parse_key_text({reinterpret_cast<const char*>(file->data()), file->size()}, path);
 }
 
-Result<SecretKey> load_key(const std::string& path, const PassphraseSource& passphrase) {
-  auto p = parse_key_file(path);
+// Unseals a parsed key file; `path` names it in messages.
+Result<SecretKey> unseal_key(Result<ParsedKeyFile> p, const std::string& path,
+                             const PassphraseSource& passphrase) {
+  struct Scrub {
+    ~Scrub() { wipe_transient_copies(); }
+  } scrub;  // last, after the blob and the seed are wiped
   if (!p) return std::unexpected(p.error());
   struct Wipe {
     Bytes& b;
@@ -200,6 +210,32 @@ Result<SecretKey> load_key(const std::string& path, const PassphraseSource& pass
                 path);
   }
   return key;
+}
+
+// The public part of a parsed key file; the seed is wiped.
+Result<KeyFileInfo> public_part(Result<ParsedKeyFile> p) {
+  if (!p) return std::unexpected(p.error());
+  sodium_memzero(p->blob.data(), p->blob.size());
+  return p->info;
+}
+
+}  // namespace
+
+Result<KeyFileInfo> read_key_info(const std::string& path) {
+  return public_part(parse_key_file(path));
+}
+
+Result<KeyFileInfo> parse_key_info(std::string_view text, const std::string& name) {
+  return public_part(parse_key_text(text, name));
+}
+
+Result<SecretKey> load_key(const std::string& path, const PassphraseSource& passphrase) {
+  return unseal_key(parse_key_file(path), path, passphrase);
+}
+
+Result<SecretKey> load_key_text(std::string_view text, const std::string& name,
+                                const PassphraseSource& passphrase) {
+  return unseal_key(parse_key_text(text, name), name, passphrase);
 }
 
 Result<SecretBuffer> read_passphrase_file(const std::string& path) {

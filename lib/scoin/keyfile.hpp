@@ -53,6 +53,13 @@ using PassphraseSource = std::function<Result<SecretBuffer>()>;
 // edited after it was written (77), and KDF limits above SENSITIVE (77).
 Result<SecretKey> load_key(const std::string& path, const PassphraseSource& passphrase);
 
+// `read_key_info` and `load_key` over key file text already read, for the
+// fuzzers: no file, so no permission checks; `name` is used in messages.
+// Errors as theirs, less the file's own (66, and 77 for its permissions).
+Result<KeyFileInfo> parse_key_info(std::string_view text, const std::string& name);
+Result<SecretKey> load_key_text(std::string_view text, const std::string& name,
+                                const PassphraseSource& passphrase);
+
 // Reads a passphrase file (first line, without its line end). Refuses a file
 // readable by group or others or a symlink (77), a missing file (66), an empty
 // passphrase (77).

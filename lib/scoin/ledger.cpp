@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "scoin/fsutil.hpp"
+#include "scoin/text.hpp"
 #include "scoin/time.hpp"
 
 namespace scoin {
@@ -164,7 +165,7 @@ Result<Key32> resolve_account(const Txn& txn, std::string_view text, bool must_b
     return *key;
   }
   if (auto k = read_label_owner(txn, text)) return *k;
-  return fail(Exit::data, "no account with the label '{}'", text);
+  return fail(Exit::data, "no account with the label '{}'", printable(text, 64));
 }
 
 std::vector<AccountRow> list_accounts(const Txn& txn) {
@@ -217,10 +218,10 @@ void TxnState::put_totals(const Totals& t) {
 
 // --- appending ------------------------------------------------------------------------
 
-Result<Appender> Appender::begin(Env& env, const Params* params) {
+Result<Appender> Appender::begin(Env& env, const Params* params, Mode mode) {
   auto txn = Txn::begin(env, true);
   if (!txn) return std::unexpected(txn.error());
-  if (params != nullptr) {
+  if (params != nullptr && mode == Mode::local) {
     auto role = txn->get(txn->dbs().meta, as_bytes(k_meta_role));
     if (role && as_chars(*role) == "follower") {
       return fail(Exit::config, "{}: this replica is a follower; append on the primary (--out, then submit there)",
@@ -230,7 +231,11 @@ Result<Appender> Appender::begin(Env& env, const Params* params) {
   Appender app(std::move(*txn), params);
   if (auto h = read_head(app.m_txn)) {
     app.m_tip = Tip{h->height + 1, h->hash, h->appended_at_ms};
+    auto f = MerkleFrontier::load(TableSubtrees(app.m_txn), h->height + 1);
+    if (!f) return std::unexpected(f.error());
+    app.m_frontier = std::move(*f);
   }
+  if (mode == Mode::sync) return app;
   // The clock is read after the writer lock is held, so booking times never
   // go backwards between two writers.
   auto now = scoin::now_ms();
@@ -257,7 +262,16 @@ Status Appender::append(const SignedOp& signed_op, std::string* detail) {
   e.sig = signed_op.sig;
   Op op;
   if (auto s = check_entry(e, m_tip, m_params, op, detail); s != Status::ok) return s;
-  return apply_and_write(signed_op, op);
+  return apply_and_write(signed_op, op, m_now_ms);
+}
+
+Status Appender::append_entry(const Entry& entry, std::string* detail) {
+  Op op;
+  if (auto s = check_entry(entry, m_tip, m_params, op, detail); s != Status::ok) return s;
+  SignedOp signed_op;
+  signed_op.op = entry.op;
+  signed_op.sig = entry.sig;
+  return apply_and_write(signed_op, op, entry.appended_at_ms);
 }
 
 Status Appender::append_own(const SignedOp& signed_op, const Op& op) {
@@ -266,10 +280,10 @@ Status Appender::append_own(const SignedOp& signed_op, const Op& op) {
   if (m_params != nullptr && op.type() != OpType::genesis && op.chain_id != m_params->chain_id) {
     return Status::chain_id_mismatch;
   }
-  return apply_and_write(signed_op, op);
+  return apply_and_write(signed_op, op, m_now_ms);
 }
 
-Status Appender::apply_and_write(const SignedOp& signed_op, const Op& op) {
+Status Appender::apply_and_write(const SignedOp& signed_op, const Op& op, std::uint64_t appended_at_ms) {
   // Once a write has failed (a full map), reads in this transaction no
   // longer see every earlier write, so nothing more is judged: the
   // transaction will be thrown away and, for a full map, run again.
@@ -280,7 +294,7 @@ Status Appender::apply_and_write(const SignedOp& signed_op, const Op& op) {
   Entry e;
   e.height = height;
   e.prev_hash = m_tip.prev_hash;
-  e.appended_at_ms = m_now_ms;
+  e.appended_at_ms = appended_at_ms;
   e.op = signed_op.op;
   e.sig = signed_op.sig;
   auto bytes = encode_entry(e);
@@ -288,9 +302,25 @@ Status Appender::apply_and_write(const SignedOp& signed_op, const Op& op) {
   auto key = be64(height);
   m_txn.put(m_txn.dbs().entries, key, bytes, MDB_APPEND);
   m_txn.put(m_txn.dbs().hashes, key, hash, MDB_APPEND);
-  m_tip = Tip{height + 1, hash, m_now_ms};
+  m_rows.clear();
+  SCOIN_ASSERT(m_frontier.size() == height);
+  m_frontier.push(merkle_leaf_hash(hash), m_rows);
+  for (const auto& row : m_rows) m_txn.put(m_txn.dbs().tree, tree_key(row.level, row.index), row.hash);
+  m_tip = Tip{height + 1, hash, appended_at_ms};
   ++m_appended;
   return Status::ok;
+}
+
+void put_meta(Txn& txn, const Hash32& chain_id, std::string_view role) {
+  std::uint8_t fmt_v[4] = {0, 0, 0, static_cast<std::uint8_t>(k_format_version)};
+  txn.put(txn.dbs().meta, as_bytes(k_meta_format), ByteView(fmt_v, 4));
+  txn.put(txn.dbs().meta, as_bytes(k_meta_chain_id), chain_id);
+  txn.put(txn.dbs().meta, as_bytes(k_meta_role), as_bytes(role));
+}
+
+std::string read_role(const Txn& txn) {
+  auto role = txn.get(txn.dbs().meta, as_bytes(k_meta_role));
+  return role ? std::string(as_chars(*role)) : std::string();
 }
 
 SignedOp sign_op(const Op& op, const SecretKey& key) {
@@ -303,10 +333,11 @@ SignedOp sign_op(const Op& op, const SecretKey& key) {
 
 Hash32 op_hash(ByteView op_bytes) { return sha256(op_bytes); }
 
-Result<Hash32> create_ledger(const std::string& dir, const SignedOp& genesis, const Op& op) {
+Result<Hash32> create_ledger(const std::string& dir, const SignedOp& genesis, const Op& op,
+                             std::size_t map_size_max) {
   SCOIN_ASSERT(op.type() == OpType::genesis);
   bool dir_existed = is_directory(dir);
-  auto env = Env::open(dir, Env::Mode::create);
+  auto env = Env::open(dir, Env::Mode::create, map_size_max);
   if (!env) return std::unexpected(env.error());
   auto undo = [&] {
     // Only what this call created is removed: the replica files, and the
@@ -323,11 +354,7 @@ Result<Hash32> create_ledger(const std::string& dir, const SignedOp& genesis, co
                                                                status_message(s), status_name(s),
                                                                detail.empty() ? "" : ": ", detail)});
     }
-    auto& txn = app.txn();
-    std::uint8_t fmt_v[4] = {0, 0, 0, static_cast<std::uint8_t>(k_format_version)};
-    txn.put(txn.dbs().meta, as_bytes(k_meta_format), ByteView(fmt_v, 4));
-    txn.put(txn.dbs().meta, as_bytes(k_meta_chain_id), app.last_hash());
-    txn.put(txn.dbs().meta, as_bytes(k_meta_role), as_bytes("primary"));
+    put_meta(app.txn(), app.last_hash(), "primary");
     return app.last_hash();
   });
   if (!r) undo();

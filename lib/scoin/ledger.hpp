@@ -9,6 +9,7 @@
 
 #include "scoin/codec.hpp"
 #include "scoin/crypto.hpp"
+#include "scoin/merkle.hpp"
 #include "scoin/rules.hpp"
 #include "scoin/store.hpp"
 
@@ -82,8 +83,12 @@ class TxnState final : public State {
 // reads the tip and the clock, so two writers serialise and never fork.
 class Appender {
  public:
+  // Who appends: `local` stamps this machine's clock on new entries and is
+  // refused on a follower; `sync` takes a primary's entries verbatim (their
+  // times included) into a follower, so the clock does not matter.
+  enum class Mode { local, sync };
   // `params` is null only when creating a ledger (the genesis entry).
-  static Result<Appender> begin(Env& env, const Params* params);
+  static Result<Appender> begin(Env& env, const Params* params, Mode mode = Mode::local);
   // Moving rebinds the state to the moved transaction.
   Appender(Appender&& o) noexcept
       : m_txn(std::move(o.m_txn)),
@@ -91,7 +96,8 @@ class Appender {
         m_params(o.m_params),
         m_tip(o.m_tip),
         m_now_ms(o.m_now_ms),
-        m_appended(o.m_appended) {}
+        m_appended(o.m_appended),
+        m_frontier(std::move(o.m_frontier)) {}
   Appender& operator=(Appender&&) = delete;
   Txn& txn() { return m_txn; }
   const Tip& tip() const { return m_tip; }
@@ -108,6 +114,12 @@ class Appender {
   // `op.signer` (`signed_op` = sign_op(op, key)): the decoding and the
   // signature check are skipped; every rule of §5 is still checked.
   Status append_own(const SignedOp& signed_op, const Op& op);
+  // Appends an entry another replica made (sync): its envelope — height,
+  // prev_hash, time, canonical op, chain id, signature — and every rule are
+  // checked, and it is stored with its own booking time, byte for byte.
+  Status append_entry(const Entry& entry, std::string* detail = nullptr);
+  // The parameters once the genesis entry is in (a follower being created).
+  void set_params(const Params* params) { m_params = params; }
   // The hash of the last appended entry (the chain id after the genesis).
   const Hash32& last_hash() const { return m_tip.prev_hash; }
   std::uint64_t appended() const { return m_appended; }
@@ -115,22 +127,27 @@ class Appender {
 
  private:
   Appender(Txn txn, const Params* params) : m_txn(std::move(txn)), m_state(m_txn), m_params(params) {}
-  Status apply_and_write(const SignedOp& signed_op, const Op& op);
+  Status apply_and_write(const SignedOp& signed_op, const Op& op, std::uint64_t appended_at_ms);
   Txn m_txn;
   TxnState m_state;
   const Params* m_params;
   Tip m_tip;
   std::uint64_t m_now_ms = 0;
   std::uint64_t m_appended = 0;
+  // The right edge of the Merkle tree, so an append writes the `tree` rows
+  // its leaf completes without reading them back.
+  MerkleFrontier m_frontier;
+  std::vector<TreeRow> m_rows;
 };
 
 // Runs `fn` in one write transaction and commits it. When the map fills up,
 // the transaction is thrown away, the map grown (up to its maximum) and `fn`
 // run again; so `fn` must read everything it needs inside the transaction.
 template <typename T>
-Result<T> write_txn(Env& env, const Params* params, const std::function<Result<T>(Appender&)>& fn) {
+Result<T> write_txn(Env& env, const Params* params, const std::function<Result<T>(Appender&)>& fn,
+                    Appender::Mode mode = Appender::Mode::local) {
   for (;;) {
-    auto app = Appender::begin(env, params);
+    auto app = Appender::begin(env, params, mode);
     if (!app) return std::unexpected(app.error());
     auto r = fn(*app);
     bool map_full = app->txn().map_full();
@@ -151,13 +168,20 @@ Result<T> write_txn(Env& env, const Params* params, const std::function<Result<T
   }
 }
 
+// The meta rows of a new replica: format version, chain id, role
+// ("primary" or "follower").
+void put_meta(Txn& txn, const Hash32& chain_id, std::string_view role);
+// The replica's role: "primary", "follower", or empty when unset.
+std::string read_role(const Txn& txn);
+
 // Signs `op` (encoded canonically) with `key`.
 SignedOp sign_op(const Op& op, const SecretKey& key);
 Hash32 op_hash(ByteView op_bytes);
 
 // Creates a replica in `dir` holding the genesis entry for `genesis`, signed
 // by `admin`. Refuses an existing replica (73), leaving it untouched. Returns
-// the chain id.
-Result<Hash32> create_ledger(const std::string& dir, const SignedOp& genesis, const Op& op);
+// the chain id. `map_size_max` bounds the map's growth, as in Env::open.
+Result<Hash32> create_ledger(const std::string& dir, const SignedOp& genesis, const Op& op,
+                             std::size_t map_size_max = k_map_size_max_default);
 
 }  // namespace scoin

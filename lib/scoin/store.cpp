@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <climits>
 #include <cstdio>
@@ -15,13 +16,18 @@ namespace scoin {
 
 Error lmdb_error(int rc, std::string_view what) {
   if (rc == MDB_MAP_FULL) {
-    return Error{Exit::io, fmt::format("{}: the ledger's map is full (raise the maximum map size)", what)};
+    return Error{Exit::io, fmt::format("{}: the ledger's map is full: nothing was written (raise its "
+                                       "maximum, max_map_size in scoin.toml or SCOIN_MAX_MAP_SIZE)",
+                                       what)};
   }
   if (rc == ENOSPC) return Error{Exit::io, fmt::format("{}: disk full", what)};
   return Error{Exit::io, fmt::format("{}: {}", what, mdb_strerror(rc))};
 }
 
 namespace {
+
+// Free space below which a failed write is put down to a full disk.
+constexpr unsigned long long k_disk_full_bytes = 64 * 1024;
 
 constexpr const char* k_db_names[] = {"meta",    "entries", "hashes", "accounts",
                                       "signers", "labels",  "refs",   "history",
@@ -55,6 +61,13 @@ Result<Env> Env::open(const std::string& dir, Mode mode, std::size_t map_size_ma
   if (mode != Mode::create) {
     if (!is_directory(dir)) return fail(Exit::no_input, "{}: no such ledger directory", dir);
     if (!path_exists(data)) return fail(Exit::no_input, "{}: no ledger here (no data.mdb)", dir);
+    // LMDB would make an empty file into a new, empty environment: a
+    // truncated copy of a replica is reported, never written over.
+    struct stat st {};
+    if (::stat(data.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+      return fail(Exit::io, "{}: data.mdb is {}; not a ledger", dir,
+                  S_ISREG(st.st_mode) ? "empty" : "not a regular file");
+    }
   } else {
     if (path_exists(data)) {
       return fail(Exit::cant_create, "{}: a ledger already exists here; refusing to touch it", dir);
@@ -223,6 +236,15 @@ Result<void> Txn::commit() {
   }
   int rc = mdb_txn_commit(m_txn);
   m_txn = nullptr;
+  // LMDB reports a short write as EIO ("short write, filesystem full?"): on
+  // a full disk a write usually comes up short before one fails with ENOSPC.
+  // The transaction is not committed either way; say why.
+  if (rc == EIO) {
+    struct statvfs fs {};
+    if (::statvfs(m_env->dir().c_str(), &fs) == 0 && fs.f_bavail * fs.f_frsize < k_disk_full_bytes) {
+      rc = ENOSPC;
+    }
+  }
   if (rc != 0) {
     m_rc = rc;
     return std::unexpected(lmdb_error(rc, m_env->dir()));

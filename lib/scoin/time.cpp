@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "scoin/text.hpp"
+
 namespace scoin {
 
 std::uint64_t system_now_ms() {
@@ -30,8 +32,20 @@ static std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
+// Splits local time `ms` + `offset_min` into its day and the milliseconds
+// into that day without forming the sum, which overflows for times near 2^63:
+// an entry may carry any time that does not go backwards.
+static void split_local(std::uint64_t ms, int offset_min, std::int64_t& day, std::int64_t& in_day) {
+  const auto t = static_cast<std::int64_t>(ms);
+  const std::int64_t rest = t % k_ms_per_day + std::int64_t{offset_min} * 60000;
+  day = t / k_ms_per_day + floor_div(rest, k_ms_per_day);
+  in_day = rest - floor_div(rest, k_ms_per_day) * k_ms_per_day;
+}
+
 std::int64_t local_day(std::uint64_t ms, int offset_min) {
-  return floor_div(static_cast<std::int64_t>(ms) + std::int64_t{offset_min} * 60000, k_ms_per_day);
+  std::int64_t day, in_day;
+  split_local(ms, offset_min, day, in_day);
+  return day;
 }
 
 std::int64_t day_start_ms(std::int64_t day, int offset_min) {
@@ -74,9 +88,8 @@ std::string format_utc_offset(int offset_min) {
 }
 
 std::string format_time(std::uint64_t ms, int offset_min) {
-  auto local = static_cast<std::int64_t>(ms) + std::int64_t{offset_min} * 60000;
-  auto day = floor_div(local, k_ms_per_day);
-  auto in_day = local - day * k_ms_per_day;
+  std::int64_t day, in_day;
+  split_local(ms, offset_min, day, in_day);
   return fmt::format("{}T{:02}:{:02}:{:02}.{:03}{}", format_day(day), in_day / 3600000,
                      in_day / 60000 % 60, in_day / 1000 % 60, in_day % 1000,
                      format_utc_offset(offset_min));
@@ -97,7 +110,7 @@ Result<std::int64_t> parse_day(std::string_view text, std::int64_t today_day) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !parse_uint(text.substr(0, 4), y) ||
       !parse_uint(text.substr(5, 2), m) || !parse_uint(text.substr(8, 2), d)) {
     return fail(Exit::usage, "invalid date '{}' (expected YYYY-MM-DD, today or yesterday)",
-                text.substr(0, 40));
+                printable(text, 40));
   }
   static constexpr unsigned k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -114,7 +127,7 @@ Result<int> parse_utc_offset(std::string_view text) {
   if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':' ||
       !parse_uint(text.substr(1, 2), h) || !parse_uint(text.substr(4, 2), m) || m >= 60) {
     return fail(Exit::usage, "invalid UTC offset '{}' (expected +HH:MM or -HH:MM)",
-                text.substr(0, 20));
+                printable(text, 20));
   }
   int v = static_cast<int>(h * 60 + m);
   if (v > k_utc_offset_min_max) {

@@ -203,8 +203,20 @@ class SigPool {
 };
 
 // The per-entry tables, in the order they are reported.
-enum Table { k_hashes, k_ops, k_refs, k_history, k_tables };
-constexpr const char* k_table_names[k_tables] = {"hashes", "ops", "refs", "history"};
+enum Table { k_hashes, k_ops, k_refs, k_history, k_tree, k_tables };
+constexpr const char* k_table_names[k_tables] = {"hashes", "ops", "refs", "history", "tree"};
+
+// The last leaf a `tree` row covers (level:u8 ‖ index:u64 spans leaves
+// index·2^level to (index+1)·2^level − 1); nullopt for a malformed key.
+std::optional<std::uint64_t> tree_last_leaf(ByteView key) {
+  if (key.size() != 9 || key[0] >= 64) return std::nullopt;
+  const unsigned level = key[0];
+  const std::uint64_t index = get_u64(key.data() + 1);
+  if (index == UINT64_MAX || (level > 0 && ((index + 1) >> (64 - level)) != 0)) {
+    return std::nullopt;  // (index + 1)·2^level overflows
+  }
+  return ((index + 1) << level) - 1;
+}
 
 class Verifier;
 
@@ -309,6 +321,11 @@ class Verifier {
       if (check == k_table_names[t]) return t;
     return k_tables;
   }
+  MDB_dbi table_dbi(Table t) const {
+    const Dbs& d = m_txn.dbs();
+    MDB_dbi dbis[k_tables] = {d.hashes, d.ops, d.refs, d.history, d.tree};
+    return dbis[t];
+  }
   void walk(bool locate);
   bool walk_entry(ByteView key, ByteView value);
   void scan_tables();
@@ -342,6 +359,8 @@ class Verifier {
   std::optional<Hash32> m_hash_at_expected_head;
   std::vector<SigPool::Job> m_batch;
   std::unique_ptr<SigPool> m_pool;
+  MerkleFrontier m_frontier;  // the tree the walked entries make
+  std::vector<TreeRow> m_tree_rows;
 };
 
 std::optional<std::uint64_t> VerifyState::ref_height(ByteView ref_key) {
@@ -385,13 +404,11 @@ void Verifier::expect_row(Table t, std::uint64_t height, ByteView key, ByteView 
     return;
   }
   if (!m_locate[t]) return;
-  auto dbi = t == k_hashes ? m_txn.dbs().hashes
-             : t == k_ops  ? m_txn.dbs().ops
-             : t == k_refs ? m_txn.dbs().refs
-                           : m_txn.dbs().history;
-  auto v = m_txn.get(dbi, key);
+  auto v = m_txn.get(table_dbi(t), key);
   if (!v || !std::equal(value.begin(), value.end(), v->begin(), v->end())) {
-    auto show = [&](ByteView b) { return b.size() == 8 && t != k_hashes ? std::to_string(get_u64(b.data())) : to_hex(b); };
+    auto show = [&](ByteView b) {
+      return b.size() == 8 && t != k_hashes && t != k_tree ? std::to_string(get_u64(b.data())) : to_hex(b);
+    };
     finding(height, k_table_names[t], fmt::format("{} is {}", what, v ? "different" : "missing"), show(value),
             v ? show(*v) : std::string("(none)"));
   }
@@ -421,6 +438,12 @@ bool Verifier::walk_entry(ByteView key, ByteView value) {
   m_expected_height = h + 1;
   m_last = h;
   expect_row(k_hashes, h, key, m_hash, "the hashes row");
+  m_tree_rows.clear();
+  m_frontier.push(merkle_leaf_hash(m_hash), m_tree_rows);
+  for (const auto& row : m_tree_rows) {
+    expect_row(k_tree, h, tree_key(row.level, row.index), row.hash,
+               fmt::format("the tree row at level {} index {}", row.level, row.index));
+  }
   auto e = view_entry(value);
   if (!e) {
     finding(h, "entry", fmt::format("the entry's bytes do not parse ({} bytes)", value.size()));
@@ -493,6 +516,7 @@ void Verifier::walk(bool locate) {
   m_have_params = false;
   m_last.reset();
   m_state.reset();
+  m_frontier = MerkleFrontier();
   const std::uint64_t total = entry_count(m_txn);
   m_env.release_mapped_pages();
   Cursor c(m_txn, m_txn.dbs().entries);
@@ -525,6 +549,8 @@ void Verifier::walk(bool locate) {
       m_r.head_height = m_last;
       m_r.head_hash = m_hash;
     }
+    m_r.tree_size = m_frontier.size();
+    m_r.tree_root = m_frontier.root();
   }
 }
 
@@ -538,6 +564,10 @@ bool Verifier::in_range(Table t, ByteView key, ByteView value) const {
   } else if (t == k_history) {
     if (key.size() != 40) return true;
     h = get_u64(key.data() + 32);
+  } else if (t == k_tree) {
+    auto last = tree_last_leaf(key);
+    if (!last) return true;
+    h = *last;
   } else {
     if (value.size() != 8) return true;
     h = get_u64(value.data());
@@ -546,9 +576,8 @@ bool Verifier::in_range(Table t, ByteView key, ByteView value) const {
 }
 
 void Verifier::scan_tables() {
-  MDB_dbi dbis[k_tables] = {m_txn.dbs().hashes, m_txn.dbs().ops, m_txn.dbs().refs, m_txn.dbs().history};
   for (int t = 0; t < k_tables; ++t) {
-    Cursor c(m_txn, dbis[t]);
+    Cursor c(m_txn, table_dbi(static_cast<Table>(t)));
     std::uint64_t rows = 0;
     for (bool ok = c.seek(MDB_FIRST); ok; ok = c.seek(MDB_NEXT)) {
       if (in_range(static_cast<Table>(t), c.key(), c.value())) {
@@ -567,11 +596,7 @@ void Verifier::scan_tables() {
 void Verifier::scan_extra_rows(Table t) {
   // A row no entry made: its key or value names a height whose entry does
   // not call for it.
-  MDB_dbi dbi = t == k_hashes ? m_txn.dbs().hashes
-                : t == k_ops  ? m_txn.dbs().ops
-                : t == k_refs ? m_txn.dbs().refs
-                              : m_txn.dbs().history;
-  Cursor c(m_txn, dbi);
+  Cursor c(m_txn, table_dbi(t));
   for (bool ok = c.seek(MDB_FIRST); ok; ok = c.seek(MDB_NEXT)) {
     if (!in_range(t, c.key(), c.value())) continue;
     auto key = c.key();
@@ -579,14 +604,16 @@ void Verifier::scan_extra_rows(Table t) {
     std::optional<std::uint64_t> h;
     if (t == k_hashes && key.size() == 8) h = get_u64(key.data());
     if (t == k_history && key.size() == 40) h = get_u64(key.data() + 32);
+    if (t == k_tree) h = tree_last_leaf(key);
     if ((t == k_ops || t == k_refs) && value.size() == 8) h = get_u64(value.data());
     bool expected = false;
     if (h && m_last && *h <= *m_last) {
       auto bytes = m_txn.get(m_txn.dbs().entries, be64(*h));
       auto e = bytes ? view_entry(*bytes) : std::nullopt;
       auto op = e ? decode_op(e->op) : Result<Op>(fail(Exit::data, ""));
-      if (t == k_hashes) {
-        expected = bytes.has_value();  // its value was compared by the locating walk
+      if (t == k_hashes || t == k_tree) {
+        // Every such key was looked up by the locating walk, which compared its value.
+        expected = bytes.has_value();
       } else if (t == k_ops && e) {
         auto oh = op_hash(e->op);
         expected = key.size() == 32 && std::equal(oh.begin(), oh.end(), key.begin());
@@ -644,7 +671,8 @@ void Verifier::run() {
     m_r.findings.push_back(std::move(f));
   }
   const bool at_end = m_reached_end && !m_r.stopped_at_broken_link;
-  const bool locate_any = m_locate[k_hashes] || m_locate[k_ops] || m_locate[k_refs] || m_locate[k_history];
+  const bool locate_any = m_locate[k_hashes] || m_locate[k_ops] || m_locate[k_refs] || m_locate[k_history] ||
+                          m_locate[k_tree];
   if (m_have_params && at_end) check_state_tables();
   // Keep what the first walk replayed for the summary.
   m_r.accounts = m_state.accounts.size();

@@ -60,6 +60,8 @@ struct VerifyReport {
   std::optional<std::uint64_t> head_height;
   Hash32 head_hash{};
   Hash32 chain_id{};
+  std::uint64_t tree_size = 0;       // entries walked into the Merkle tree
+  Hash32 tree_root{};                // its root (DESIGN §9)
   std::uint64_t accounts = 0;
   Totals totals;
   std::uint64_t supply = 0;          // Σ balances replayed
