@@ -18,13 +18,6 @@ constexpr std::string_view k_meta_role = "role";
 constexpr std::string_view k_meta_totals = "totals";
 constexpr std::uint64_t k_future_slack_ms = 5 * 60 * 1000;
 
-Bytes history_key(const Key32& key, std::uint64_t height) {
-  Bytes k(key.begin(), key.end());
-  auto h = be64(height);
-  k.insert(k.end(), h.begin(), h.end());
-  return k;
-}
-
 }  // namespace
 
 // --- reading -------------------------------------------------------------------

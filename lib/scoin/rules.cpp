@@ -153,6 +153,13 @@ std::optional<Totals> decode_totals(ByteView b) {
   return t;
 }
 
+Bytes history_key(const Key32& key, std::uint64_t height) {
+  Bytes k(key.begin(), key.end());
+  auto h = be64(height);
+  k.insert(k.end(), h.begin(), h.end());
+  return k;
+}
+
 Bytes issue_ref_key(std::string_view ref) {
   Bytes out;
   out.reserve(1 + ref.size());

@@ -100,6 +100,8 @@ std::optional<Totals> decode_totals(ByteView b);
 
 // Keys of the `refs` table: issue refs ledger-wide ("I" ‖ ref), redeem refs
 // per merchant ("R" ‖ merchant key ‖ ref).
+// The history table's key: account key ‖ height:u64.
+Bytes history_key(const Key32& key, std::uint64_t height);
 Bytes issue_ref_key(std::string_view ref);
 Bytes redeem_ref_key(const Key32& merchant, std::string_view ref);
 

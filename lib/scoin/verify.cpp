@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "scoin/amount.hpp"
+#include "scoin/checkpoint.hpp"
 #include "scoin/crypto.hpp"
 #include "scoin/text.hpp"
 
@@ -45,13 +46,6 @@ std::string printable_ref(ByteView ref_key) {
     return fmt::format("{} of {}", printable(as_chars(ref_key.subspan(33))), encode_address(k));
   }
   return to_hex(ref_key);
-}
-
-Bytes history_key(const Key32& key, std::uint64_t height) {
-  Bytes k(key.begin(), key.end());
-  auto h = be64(height);
-  k.insert(k.end(), h.begin(), h.end());
-  return k;
 }
 
 // A digest of a set of rows: the sum modulo 2^128 of SipHash-2-4 (128-bit
@@ -328,6 +322,9 @@ class Verifier {
   }
   void walk(bool locate);
   bool walk_entry(ByteView key, ByteView value);
+  void load_checkpoints();
+  void check_checkpoints_at(std::uint64_t size);
+  void check_checkpoints_beyond();
   void scan_tables();
   void scan_extra_rows(Table t);
   void check_state_tables();
@@ -361,6 +358,8 @@ class Verifier {
   std::unique_ptr<SigPool> m_pool;
   MerkleFrontier m_frontier;  // the tree the walked entries make
   std::vector<TreeRow> m_tree_rows;
+  // Stored checkpoints by size (nullopt: one that did not parse, reported).
+  std::map<std::uint64_t, std::optional<Checkpoint>> m_checkpoints;
 };
 
 std::optional<std::uint64_t> VerifyState::ref_height(ByteView ref_key) {
@@ -507,6 +506,80 @@ bool Verifier::walk_entry(ByteView key, ByteView value) {
   return link_broken;
 }
 
+void Verifier::load_checkpoints() {
+  Cursor c(m_txn, m_txn.dbs().checkpoints);
+  for (bool ok = c.seek(MDB_FIRST); ok; ok = c.seek(MDB_NEXT)) {
+    if (c.key().size() != 8) {
+      finding(0, "checkpoint", "a checkpoints row whose key is not an 8-byte tree size", "", to_hex(c.key().first(std::min<std::size_t>(c.key().size(), 16))));
+      continue;
+    }
+    const std::uint64_t size = get_u64(c.key().data());
+    const std::uint64_t at = size > 0 ? size - 1 : 0;
+    auto cp = parse_checkpoint(as_chars(c.value()), fmt::format("the checkpoint stored for size {}", size));
+    if (!cp) {
+      m_height = at;
+      m_hash_known = false;
+      finding(at, "checkpoint", cp.error().message);
+      m_checkpoints[size] = std::nullopt;
+      continue;
+    }
+    if (cp->size != size) {
+      m_height = at;
+      m_hash_known = false;
+      finding(at, "checkpoint", fmt::format("the checkpoint stored under size {} says size {}", size, cp->size));
+      m_checkpoints[size] = std::nullopt;
+      continue;
+    }
+    m_checkpoints[size] = std::move(*cp);
+  }
+}
+
+// After the walk has made the tree of `size` leaves: the root an auditor
+// asked for, and any checkpoint stored for this size — of this chain, with
+// this root, signed by a key that is an admin at this point.
+void Verifier::check_checkpoints_at(std::uint64_t size) {
+  const bool want_root = std::find(m_o.root_sizes.begin(), m_o.root_sizes.end(), size) != m_o.root_sizes.end();
+  auto it = m_checkpoints.find(size);
+  if (!want_root && it == m_checkpoints.end()) return;
+  const Hash32 root = m_frontier.root();
+  if (want_root) m_r.roots[size] = root;
+  if (it == m_checkpoints.end() || !it->second) return;
+  const Checkpoint& cp = *it->second;
+  ++m_r.checkpoints;
+  if (cp.chain_id != m_params.chain_id) {
+    finding(size - 1, "checkpoint", "the checkpoint stored for this size is of another ledger", to_hex(m_params.chain_id),
+            to_hex(cp.chain_id));
+    return;
+  }
+  if (cp.root != root) {
+    finding(size - 1, "checkpoint",
+            fmt::format("the checkpoint for {} entries signs another Merkle root than these entries make", size),
+            to_hex(root), to_hex(cp.root));
+    return;
+  }
+  std::vector<Key32> admins;
+  for (const auto& [key, rec] : m_state.signers)
+    if ((rec.rec.roles & k_role_admin_bit) != 0) admins.push_back(key);
+  auto check = check_checkpoint(cp, admins);
+  for (const auto& name : check.bad) {
+    finding(size - 1, "checkpoint", fmt::format("the checkpoint's signature by {} does not verify", name));
+  }
+  if (check.signed_by.empty()) {
+    finding(size - 1, "checkpoint",
+            fmt::format("the checkpoint for {} entries carries no signature by a key that is an admin there", size));
+  }
+}
+
+void Verifier::check_checkpoints_beyond() {
+  // Checkpoints of more entries than the replica holds (the walk reached its end).
+  for (auto it = m_checkpoints.upper_bound(m_frontier.size()); it != m_checkpoints.end(); ++it) {
+    m_height = m_r.head_height.value_or(0);
+    m_hash_known = false;
+    finding(m_height, "checkpoint",
+            fmt::format("a checkpoint for {} entries is stored, but the replica holds {}", it->first, m_frontier.size()));
+  }
+}
+
 void Verifier::walk(bool locate) {
   m_locating = locate;
   m_expected_height = 0;
@@ -526,6 +599,7 @@ void Verifier::walk(bool locate) {
   for (; more; more = c.seek(MDB_NEXT)) {
     bool broken = walk_entry(c.key(), c.value());
     ++walked;
+    if (!locate) check_checkpoints_at(m_frontier.size());
     if (!m_have_params) {
       finding(0, "genesis", "the entry at height 0 is not a valid genesis; nothing else can be checked");
       m_r.stopped_at_broken_link = true;
@@ -652,7 +726,9 @@ void Verifier::run() {
   // The walking thread verifies too when the queue is full, so one thread
   // fewer than the cores keeps every core busy.
   m_pool = std::make_unique<SigPool>(threads > 1 ? threads - 1 : 0);
+  load_checkpoints();
   walk(false);
+  if (m_have_params && m_reached_end && !m_r.stopped_at_broken_link) check_checkpoints_beyond();
   if (!m_batch.empty()) m_pool->submit(std::exchange(m_batch, {}));
   const auto total = entry_count(m_txn);
   if (m_o.progress) m_o.progress(m_r.entries, total);

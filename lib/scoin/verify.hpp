@@ -23,6 +23,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,12 @@ struct VerifyOptions {
   unsigned threads = 0;               // signature threads; 0: all cores
   std::size_t findings_max = 100'000;
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  // Tree sizes whose recomputed Merkle roots the report should carry (an
+  // auditor's saved checkpoint, the stored ones).
+  std::vector<std::uint64_t> root_sizes;
+  // --since-state: the entries before this saved checkpoint (size, root)
+  // were verified by an earlier run; only the ones after it are walked.
+  std::optional<std::pair<std::uint64_t, Hash32>> since;
 };
 
 struct VerifyReport {
@@ -62,6 +69,8 @@ struct VerifyReport {
   Hash32 chain_id{};
   std::uint64_t tree_size = 0;       // entries walked into the Merkle tree
   Hash32 tree_root{};                // its root (DESIGN §9)
+  std::map<std::uint64_t, Hash32> roots;  // recomputed roots at options.root_sizes
+  std::uint64_t checkpoints = 0;     // stored checkpoints checked
   std::uint64_t accounts = 0;
   Totals totals;
   std::uint64_t supply = 0;          // Σ balances replayed
@@ -72,5 +81,12 @@ struct VerifyReport {
 // Verifies the replica in `env` as one read snapshot. An Error only when the
 // replica cannot be read at all; everything wrong inside it is a finding.
 Result<VerifyReport> verify_chain(Env& env, const VerifyOptions& options);
+
+// The walk of `options.since`: only the entries after the saved checkpoint,
+// checked against the state the replica's tables held at that size (rolled
+// back from the head through the history table and the new entries). The
+// stored tree at that size must give the saved root, and the link from the
+// first new entry to the old ones is proved by an inclusion proof under it.
+Result<VerifyReport> verify_chain_since(Env& env, const VerifyOptions& options);
 
 }  // namespace scoin
