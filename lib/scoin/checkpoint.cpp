@@ -170,6 +170,24 @@ NoteCheck check_checkpoint(const Checkpoint& cp, std::span<const Key32> trusted)
   return out;
 }
 
+std::vector<std::string> checkpoint_problems(const Checkpoint& cp, const Hash32& chain_id, const Hash32& root,
+                                             std::span<const Key32> admins) {
+  if (cp.chain_id != chain_id) {
+    return {fmt::format("the checkpoint for {} entries is of another ledger ({})", cp.size, to_hex(cp.chain_id))};
+  }
+  if (cp.root != root) {
+    return {fmt::format("the checkpoint for {} entries signs the root {}, but these entries make {}", cp.size,
+                        to_hex(cp.root), to_hex(root))};
+  }
+  std::vector<std::string> out;
+  auto check = check_checkpoint(cp, admins);
+  for (const auto& name : check.bad) out.push_back(fmt::format("the checkpoint's signature by {} does not verify", name));
+  if (check.signed_by.empty()) {
+    out.push_back(fmt::format("the checkpoint for {} entries carries no signature by a key that is an admin there", cp.size));
+  }
+  return out;
+}
+
 Result<std::vector<Key32>> parse_trusted(const std::vector<std::string>& addresses) {
   std::vector<Key32> out;
   for (const auto& a : addresses) {

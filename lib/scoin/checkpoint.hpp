@@ -67,6 +67,13 @@ struct NoteCheck {
 };
 NoteCheck check_checkpoint(const Checkpoint& cp, std::span<const Key32> trusted);
 
+// Why a stored checkpoint does not hold for a ledger of `chain_id` whose
+// entries make `root` at the checkpoint's size and whose admins there are
+// `admins`: another ledger, another root, a broken signature by an admin, or
+// none at all. Empty when it holds.
+std::vector<std::string> checkpoint_problems(const Checkpoint& cp, const Hash32& chain_id, const Hash32& root,
+                                             std::span<const Key32> admins);
+
 // Parses `--trust` addresses (65 for a mistyped one).
 Result<std::vector<Key32>> parse_trusted(const std::vector<std::string>& addresses);
 

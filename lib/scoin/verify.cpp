@@ -273,6 +273,7 @@ class Verifier {
   Verifier(Env& env, const Txn& txn, const VerifyOptions& o, VerifyReport& r)
       : m_env(env), m_txn(txn), m_o(o), m_r(r), m_state(txn, *this) {
     randombytes_buf(m_key, sizeof m_key);
+    std::sort(m_root_sizes.begin(), m_root_sizes.end());
     for (int t = 0; t < k_tables; ++t) {
       m_expected.emplace_back(m_key);
       m_found.emplace_back(m_key);
@@ -337,6 +338,7 @@ class Verifier {
   const VerifyOptions& m_o;
   VerifyReport& m_r;
   VerifyState m_state;
+  std::vector<std::uint64_t> m_root_sizes = m_o.root_sizes;  // sorted
   std::uint8_t m_key[32];
   std::vector<Digest> m_expected, m_found;
   std::optional<Bloom> m_bloom;
@@ -538,7 +540,7 @@ void Verifier::load_checkpoints() {
 // asked for, and any checkpoint stored for this size — of this chain, with
 // this root, signed by a key that is an admin at this point.
 void Verifier::check_checkpoints_at(std::uint64_t size) {
-  const bool want_root = std::find(m_o.root_sizes.begin(), m_o.root_sizes.end(), size) != m_o.root_sizes.end();
+  const bool want_root = std::binary_search(m_root_sizes.begin(), m_root_sizes.end(), size);
   auto it = m_checkpoints.find(size);
   if (!want_root && it == m_checkpoints.end()) return;
   const Hash32 root = m_frontier.root();
@@ -546,27 +548,11 @@ void Verifier::check_checkpoints_at(std::uint64_t size) {
   if (it == m_checkpoints.end() || !it->second) return;
   const Checkpoint& cp = *it->second;
   ++m_r.checkpoints;
-  if (cp.chain_id != m_params.chain_id) {
-    finding(size - 1, "checkpoint", "the checkpoint stored for this size is of another ledger", to_hex(m_params.chain_id),
-            to_hex(cp.chain_id));
-    return;
-  }
-  if (cp.root != root) {
-    finding(size - 1, "checkpoint",
-            fmt::format("the checkpoint for {} entries signs another Merkle root than these entries make", size),
-            to_hex(root), to_hex(cp.root));
-    return;
-  }
   std::vector<Key32> admins;
   for (const auto& [key, rec] : m_state.signers)
     if ((rec.rec.roles & k_role_admin_bit) != 0) admins.push_back(key);
-  auto check = check_checkpoint(cp, admins);
-  for (const auto& name : check.bad) {
-    finding(size - 1, "checkpoint", fmt::format("the checkpoint's signature by {} does not verify", name));
-  }
-  if (check.signed_by.empty()) {
-    finding(size - 1, "checkpoint",
-            fmt::format("the checkpoint for {} entries carries no signature by a key that is an admin there", size));
+  for (auto& problem : checkpoint_problems(cp, m_params.chain_id, root, admins)) {
+    finding(size - 1, "checkpoint", std::move(problem));
   }
 }
 
