@@ -33,7 +33,8 @@ _scoin_globals()
 _scoin_cmd()
 {
     cmds='keygen key init account balance log issue transfer redeem submit
-          show-op verify-chain export-csv config help'
+          show-op verify-chain export-csv sync bundle checkpoint cosign prove
+          verify-proof config help'
 }
 
 _scoin_cmd_keygen()
@@ -149,10 +150,12 @@ _scoin_cmd_show-op()
 
 _scoin_cmd_verify-chain()
 {
-    opts='--all --expect-chain-id --expect-head --from --to --threads'
+    opts='--all --expect-chain-id --expect-head --from --to --trust --state
+          --since-state --threads'
     case $1 in
-        # a chain id (64 hex digits), HEIGHT:HASH, heights, a number
-        --expect-chain-id | --expect-head | --from | --to | --threads) val=@text ;;
+        --state) val=@file ;;
+        # a chain id (64 hex digits), HEIGHT:HASH, heights, addresses, a number
+        --expect-chain-id | --expect-head | --from | --to | --trust | --threads) val=@text ;;
     esac
 }
 
@@ -174,6 +177,59 @@ _scoin_cmd_export-csv()
     esac
 }
 
+_scoin_cmd_sync()
+{
+    opts='--from'
+    case $1 in
+        --from) val=@file ;; # a replica's directory or a bundle file
+    esac
+}
+
+_scoin_cmd_bundle()
+{
+    opts='--since --out -o'
+    case $1 in
+        --since) val=@text ;; # a height
+        --out | -o) val=@file ;;
+    esac
+}
+
+_scoin_cmd_checkpoint()
+{
+    opts='--key --name --out -o'
+    case $1 in
+        --key | --out | -o) val=@file ;;
+        --name) val=@text ;;
+    esac
+}
+
+_scoin_cmd_cosign()
+{
+    opts='--key --name --out -o'
+    args=@file # CHECKPOINT
+    case $1 in
+        --key | --out | -o) val=@file ;;
+        --name) val=@text ;;
+    esac
+}
+
+_scoin_cmd_prove()
+{
+    opts='--checkpoint --out -o' # and HEIGHT: free text
+    case $1 in
+        --checkpoint | --out | -o) val=@file ;;
+    esac
+}
+
+_scoin_cmd_verify-proof()
+{
+    opts='--trust'
+    args=@file # PROOF
+    case $1 in
+        --trust) val=@text ;; # an address
+    esac
+}
+
 _scoin_cmd_config()
 {
     cmds='show'
@@ -188,7 +244,8 @@ _scoin_cmd_help()
 {
     # COMMAND: a top-level command, or format (scoin-format(5)); only one
     args='keygen key init account balance log issue transfer redeem submit
-          show-op verify-chain export-csv config help format'
+          show-op verify-chain export-csv sync bundle checkpoint cosign prove
+          verify-proof config help format'
     # a COMMAND already given after help: nothing more to offer
     local i seen=''
     for ((i = 1; i < cword; i++)); do

@@ -103,6 +103,12 @@ __scoin_sub '' submit 'append the signed ops of op files, all or nothing'
 __scoin_sub '' show-op 'decode an op file; with a replica, say what submit would do'
 __scoin_sub '' verify-chain 'audit the replica: every entry, signature, rule and derived table'
 __scoin_sub '' export-csv 'export transactions, settlements or balances as CSV'
+__scoin_sub '' sync 'make or update a follower from a replica directory or a bundle'
+__scoin_sub '' bundle 'write the entries from a height on to a bundle file'
+__scoin_sub '' checkpoint 'sign, store and print a checkpoint of the head (admin key)'
+__scoin_sub '' cosign 'add a witness signature to a checkpoint this replica agrees with'
+__scoin_sub '' prove "write an entry's inclusion proof against a checkpoint"
+__scoin_sub '' verify-proof 'check an inclusion proof with no replica'
 __scoin_sub '' config 'inspect the configuration'
 __scoin_sub '' help "show a command's manual page"
 
@@ -197,6 +203,9 @@ __scoin_complete 'verify-chain' -l expect-chain-id -x -d 'fail unless the genesi
 __scoin_complete 'verify-chain' -l expect-head -x -d 'fail unless the replica still holds this entry (HEIGHT:HASH)'
 __scoin_complete 'verify-chain' -l from -x -d 'verify signatures from this height on'
 __scoin_complete 'verify-chain' -l to -x -d 'stop after this height'
+__scoin_complete 'verify-chain' -l trust -x -d 'a key whose checkpoint signatures you accept (address; repeatable)'
+__scoin_complete 'verify-chain' -l state -r -F -d "the auditor's state file: the last checkpoint accepted"
+__scoin_complete 'verify-chain' -l since-state -d 'verify only the entries after the saved checkpoint'
 __scoin_complete 'verify-chain' -l threads -x -d 'signature threads (default: all cores)'
 
 # scoin export-csv KIND
@@ -208,6 +217,32 @@ __scoin_complete 'export-csv' -l at-date -x -a 'today yesterday' -d 'balances at
 __scoin_complete 'export-csv' -l at-height -x -d 'balances after this entry'
 __scoin_complete 'export-csv' -s o -l out -r -F -d 'write to FILE (%Y %m %d for the date, %k for the kind, %% for %)'
 __scoin_complete 'export-csv' -l manifest -d 'also write FILE.manifest.json (needs -o)'
+
+# scoin sync
+__scoin_complete 'sync' -l from -r -F -d "another replica's directory or a bundle file"
+
+# scoin bundle
+__scoin_complete 'bundle' -l since -x -d 'first height in the bundle (0: the whole ledger)'
+__scoin_complete 'bundle' -s o -l out -r -F -d 'the bundle file to write'
+
+# scoin checkpoint
+__scoin_complete 'checkpoint' -l key -r -F -d "an admin's key file"
+__scoin_complete 'checkpoint' -l name -x -d "the signer name on the note (default: the key's address)"
+__scoin_complete 'checkpoint' -s o -l out -r -F -d 'write the note to FILE'
+
+# scoin cosign CHECKPOINT
+__scoin_complete 'cosign' -F
+__scoin_complete 'cosign' -l key -r -F -d "the witness's key file"
+__scoin_complete 'cosign' -l name -x -d "the signer name on the note (default: the key's address)"
+__scoin_complete 'cosign' -s o -l out -r -F -d 'write the cosigned note to FILE'
+
+# scoin prove HEIGHT: a height, nothing to offer
+__scoin_complete 'prove' -l checkpoint -r -F -d 'prove against this note (default: the newest stored one)'
+__scoin_complete 'prove' -s o -l out -r -F -d 'write the proof to FILE'
+
+# scoin verify-proof PROOF
+__scoin_complete 'verify-proof' -F
+__scoin_complete 'verify-proof' -l trust -x -d 'a key whose checkpoint signature you accept (address; repeatable)'
 
 # scoin config
 __scoin_sub 'config' show 'the effective settings and where each came from'
@@ -230,5 +265,5 @@ function __scoin_help_no_topic
     end
     return 0
 end
-__scoin_complete 'help' -n __scoin_help_no_topic -a 'keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv config help' -d 'command'
+__scoin_complete 'help' -n __scoin_help_no_topic -a 'keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv sync bundle checkpoint cosign prove verify-proof config help' -d 'command'
 __scoin_complete 'help' -n __scoin_help_no_topic -a format -d 'the byte formats, scoin-format(5)'

@@ -4,6 +4,11 @@
 # issued again, safely), a facility paid, a donation signed offline and
 # submitted, a settlement redeemed, balances and the log shown, the chain
 # audited with verify-chain, and yesterday's and today's settlements exported.
+# Then the ledger is replicated: the admin signs a checkpoint, a follower is
+# made from the primary's directory and fed a bundle of the next payment,
+# that payment is proved against a checkpoint and the proof checked with no
+# replica, and an auditor checks the follower against the checkpoints with a
+# state file that carries over from one audit to the next.
 #
 #   examples/demo.sh [SCOIN_BINARY] [WORK_DIR]
 #
@@ -91,4 +96,36 @@ scoin export-csv settlements --date today -o "settlements-%Y%m%d.csv" --manifest
 cat settlements-*.csv
 cat settlements-*.csv.manifest.json
 
-printf '\nDemo ledger in %s\n' "$work"
+step "checkpoint: the admin signs the ledger's size and Merkle root"
+scoin checkpoint --key admin.key -o checkpoint.txt
+cat checkpoint.txt
+admin=$(scoin key show admin.key --json | sed -n 's/.*"address": "\(.*\)".*/\1/p')
+
+step "sync: a follower made from the primary's directory (every entry checked again; checkpoints copied)"
+follower="$work/follower"
+SCOIN_LEDGER="$follower" scoin sync --from "$SCOIN_LEDGER"
+# The height the next bundle starts at: the number of entries the follower holds.
+since=$(SCOIN_LEDGER="$follower" scoin sync --from "$SCOIN_LEDGER" --json |
+  sed -n 's/.*"size": \([0-9]*\).*/\1/p')
+
+step "bundle: a further payment on the primary, carried to the follower in a bundle file"
+scoin transfer --key R-000001.key --to 서초구민체육센터 --amount 0.50 --memo "day pass"
+height=$(scoin log --json --limit 1 | sed -n 's/^ *"height": \([0-9]*\),.*/\1/p')
+scoin bundle --since "$since" -o day.bundle
+SCOIN_LEDGER="$follower" scoin sync --from day.bundle
+
+step "prove: the payment's inclusion proof against a new checkpoint; verify-proof needs no replica"
+scoin checkpoint --key admin.key -o checkpoint.txt --quiet
+scoin prove "$height" -o payment.proof
+cat payment.proof
+(unset SCOIN_LEDGER; scoin verify-proof payment.proof --trust "$admin")
+
+step "verify-chain --state: the auditor's follower checked against the admin's checkpoints"
+SCOIN_LEDGER="$follower" scoin verify-chain --trust "$admin" --state audit.state
+cat audit.state
+
+step "the next audit: a sync copies the new checkpoint; only the new entries are verified"
+SCOIN_LEDGER="$follower" scoin sync --from "$SCOIN_LEDGER"
+SCOIN_LEDGER="$follower" scoin verify-chain --trust "$admin" --state audit.state --since-state
+
+printf '\nDemo ledger in %s, its follower in %s\n' "$work" "$follower"

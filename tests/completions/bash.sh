@@ -92,9 +92,11 @@ expect_none() {
     done
 }
 
-expect_only 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv config help
+expect_only 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv sync bundle checkpoint cosign prove verify-proof config help
 expect_only 'scoin acc' account
 expect_only 'scoin k' key keygen
+expect_only 'scoin c' checkpoint config cosign
+expect_only 'scoin verify' verify-chain verify-proof
 expect_only 'scoin account ' open show list
 expect_only 'scoin key ' show
 expect_only 'scoin account open --k' --key --kind
@@ -122,6 +124,21 @@ expect_only 'scoin init --admin-key ad' admin.key
 expect_only 'scoin --passphrase-file ad' admin.key
 expect_only 'scoin key show ad' admin.key
 expect_only 'scoin init --name ' # free text: nothing to offer
+expect 'scoin verify-chain --' --trust --state --since-state --expect-chain-id --all
+expect_only 'scoin verify-chain --state ad' admin.key
+expect_only 'scoin verify-chain --trust ' # an address: nothing to offer
+expect_only 'scoin bundle -' --since --out -o --ledger --config --passphrase-file --json --quiet -q --no-input --version --help -h
+expect_only 'scoin bundle -o ad' admin.key
+expect_only 'scoin sync --from ' accounts.csv admin.key ledgerdir
+expect 'scoin checkpoint --' --key --name --out
+expect_only 'scoin checkpoint --key ad' admin.key
+expect_only 'scoin cosign ad' admin.key
+expect 'scoin cosign --' --key --name --out
+expect 'scoin prove --' --checkpoint --out
+expect_only 'scoin prove --checkpoint ad' admin.key
+expect_only 'scoin verify-proof ad' admin.key
+expect 'scoin verify-proof --' --trust
+expect_none 'scoin verify-proof --' --key --state
 expect_only 'scoin log --type open --limit ' # free text
 
 if ((failures)); then

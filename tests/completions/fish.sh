@@ -58,7 +58,7 @@ expect_only() {
         fail "[$line] should offer exactly ($(tr '\n' ' ' <<<"$want")); offered: ($(tr '\n' ' ' <<<"$got"))"
 }
 
-expect_only 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv config help
+expect_only 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv sync bundle checkpoint cosign prove verify-proof config help
 expect_only 'scoin ac' account
 expect_only 'scoin account ' open show list
 expect_only 'scoin key ' show
@@ -82,6 +82,19 @@ expect_only 'scoin keygen -o ad' admin.key
 expect_only 'scoin init --admin-key ad' admin.key
 expect_only 'scoin key show ad' admin.key
 expect_only 'scoin account show ' # an address or label: nothing to offer
+expect_only 'scoin verify' verify-chain verify-proof
+expect 'scoin verify-chain --' --trust --state --since-state --expect-chain-id --all
+expect_only 'scoin verify-chain --state ad' admin.key
+expect 'scoin bundle -' --since --out -o
+expect_only 'scoin bundle -o ad' admin.key
+expect 'scoin sync --from ' accounts.csv admin.key ledgerdir/
+expect 'scoin checkpoint --' --key --name --out
+expect_only 'scoin checkpoint --key ad' admin.key
+expect 'scoin cosign ' accounts.csv admin.key
+expect 'scoin prove --' --checkpoint --out
+expect_only 'scoin prove --checkpoint ad' admin.key
+expect 'scoin verify-proof ' accounts.csv admin.key
+expect 'scoin verify-proof --' --trust
 
 if ((failures)); then
     echo "fish.sh: $failures check(s) failed" >&2

@@ -108,7 +108,7 @@ check() {
 
 mkdir -p "$tmp/files/ledgerdir" && : >"$tmp/files/admin.key" && : >"$tmp/files/accounts.csv"
 
-check expect 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv config help
+check expect 'scoin ' keygen key init account balance log issue transfer redeem submit show-op verify-chain export-csv sync bundle checkpoint cosign prove verify-proof config help
 check expect_not 'scoin ' __spec
 check expect 'scoin acc' account
 check expect 'scoin account ' open show list
@@ -128,6 +128,16 @@ check expect 'scoin account open --csv ' accounts.csv
 check expect 'scoin key show ' admin.key
 check expect 'scoin --ledger ' ledgerdir
 check expect_not 'scoin --ledger ' admin.key
+check expect 'scoin verify-chain --' --trust --state --since-state --expect-chain-id
+check expect 'scoin verify-chain --state ' admin.key
+check expect 'scoin bundle -' --since --out -o
+check expect 'scoin sync --from ' accounts.csv admin.key ledgerdir
+check expect 'scoin checkpoint --' --key --name --out
+check expect 'scoin cosign ' admin.key
+check expect 'scoin prove --' --checkpoint --out
+check expect 'scoin verify-proof --' --trust
+check expect_not 'scoin verify-proof --' --key --state
+check expect 'scoin verify-proof ' admin.key
 
 if ((failures)); then
     echo "zsh.sh: $failures check(s) failed" >&2
