@@ -1,5 +1,6 @@
 #include "scoin/sync.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -129,6 +130,25 @@ class ReplicaFeed final : public Feed {
   bool m_started = false;
 };
 
+// An LMDB environment in `dir` that nothing was ever committed to (its main
+// database is empty), or an empty data.mdb: what a sync killed while it
+// created this follower leaves when it dies inside Env::open. It holds nothing.
+bool never_committed(const std::string& dir) {
+  struct stat st {};
+  if (::stat((dir + "/data.mdb").c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) return true;
+  MDB_env* env = nullptr;
+  if (mdb_env_create(&env) != 0) return false;
+  mdb_env_set_maxdbs(env, 16);
+  MDB_stat ms{};
+  MDB_txn* txn = nullptr;
+  bool empty = mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0640) == 0 &&
+               mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0 && mdb_stat(txn, 0, &ms) == 0 &&
+               ms.ms_entries == 0;
+  if (txn != nullptr) mdb_txn_abort(txn);
+  mdb_env_close(env);
+  return empty;
+}
+
 std::string real_path(const std::string& path) {
   char buf[PATH_MAX];
   return ::realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
@@ -212,7 +232,13 @@ Result<SyncReport> sync_replica(const std::string& dir, const std::string& sourc
     feed = std::move(*f);
   }
 
-  const bool create = !path_exists(dir + "/data.mdb");
+  // A follower whose creating sync was killed: the environment holds no
+  // entry, so this sync creates it over again (issue 8).
+  if (path_exists(dir + "/data.mdb") && never_committed(dir)) {
+    ::unlink((dir + "/data.mdb").c_str());
+    ::unlink((dir + "/lock.mdb").c_str());
+  }
+  bool create = !path_exists(dir + "/data.mdb");
   const bool dir_existed = is_directory(dir);
   auto env = Env::open(dir, create ? Env::Mode::create : Env::Mode::existing, map_size_max);
   if (!env) return std::unexpected(env.error());
@@ -224,6 +250,13 @@ Result<SyncReport> sync_replica(const std::string& dir, const std::string& sourc
   };
 
   std::optional<Params> params;
+  if (!create) {
+    auto txn = Txn::begin(*env, false);
+    if (!txn) return std::unexpected(txn.error());
+    // Killed inside its one write transaction, a creating sync leaves the
+    // tables and nothing in them: no role, no entry.
+    if (read_role(*txn).empty() && entry_count(*txn) == 0) create = true;
+  }
   if (!create) {
     auto txn = Txn::begin(*env, false);
     if (!txn) return std::unexpected(txn.error());
@@ -250,6 +283,19 @@ Result<SyncReport> sync_replica(const std::string& dir, const std::string& sourc
 
   auto r = write_txn<SyncReport>(*env, params ? &*params : nullptr, [&](Appender& app) -> Result<SyncReport> {
     SyncReport rep;
+    if (app.params() == nullptr && app.tip().next_height > 0) {
+      // Another sync created this follower while this one waited for the
+      // writer lock: follow it, and never remove it.
+      create = false;
+      if (read_role(app.txn()) != "follower") {
+        return fail(Exit::config, "{}: this replica is the primary; sync only into a follower or an empty directory",
+                    dir);
+      }
+      auto p = load_params(app.txn());
+      if (!p) return std::unexpected(p.error());
+      params = *p;
+      app.set_params(&*params);
+    }
     rep.created = create;
     rep.size_before = app.tip().next_height;
     feed->rewind();

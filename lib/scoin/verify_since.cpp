@@ -421,6 +421,9 @@ void Since::run() {
   if (std::find(m_o.root_sizes.begin(), m_o.root_sizes.end(), m_m) != m_o.root_sizes.end()) m_r.roots[m_m] = m_root;
   read_effects();
   m_state.emplace(m_txn, m_m, m_fx, *this);
+  // A checkpoint stored for the saved size itself is checked too: the walk
+  // below checks only the sizes after it.
+  check_checkpoint_at(m_m);
   walk();
   if (!m_r.stopped_at_broken_link) compare_state();
   m_r.head_height = m_tip.next_height - 1;
