@@ -68,7 +68,8 @@ Fixture make_ledger(const std::string& dir, std::size_t n_accounts, int decimals
 namespace bench {
 
 Generated generate_ledger(const std::string& dir, std::uint64_t n_entries, std::size_t n_accounts,
-                          std::uint64_t per_day, std::int64_t days_back) {
+                          std::uint64_t per_day, std::int64_t days_back,
+                          const std::function<void(std::uint64_t entries)>& after_day) {
   crypto_init();
   std::filesystem::create_directories(dir);
   Generated g;
@@ -97,6 +98,16 @@ Generated generate_ledger(const std::string& dir, std::uint64_t n_entries, std::
     crypto_sign_seed_keypair(k.pk[i].data(), k.sk[i].data(), seed.data());
   });
   enum { admin = 0, issuer = 1 };
+  // The key files, for the commands that sign (checkpoint, issue).
+  for (auto [key, name] : {std::pair{admin, "admin"}, std::pair{issuer, "issuer"}}) {
+    Bytes seed(32, 0);
+    put_u64(seed.data(), static_cast<std::uint64_t>(key) + 7);
+    auto sk = SecretKey::from_seed(seed);
+    SCOIN_ASSERT(sk.public_key() == k.pk[key]);
+    const std::string path = fmt::format("{}/{}.key", dir, name);
+    std::filesystem::remove(path);
+    SCOIN_ASSERT(write_key_file(path, sk, nullptr, KdfLevel::interactive).has_value());
+  }
   auto kind_of = [](std::size_t a) {
     return a % 50 == 0 ? Kind::charity : a % 20 == 0 ? Kind::merchant : Kind::resident;
   };
@@ -204,6 +215,10 @@ Generated generate_ledger(const std::string& dir, std::uint64_t n_entries, std::
     made += ops.size();
     g.last_day = day;
     ++day;
+    if (after_day) {
+      unsetenv("SCOIN_NOW_MS");
+      after_day(made);
+    }
   }
   unsetenv("SCOIN_NOW_MS");
   g.entries = made;

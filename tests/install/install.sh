@@ -26,7 +26,7 @@ test -f "$stage/usr/local/share/fish/vendor_completions.d/scoin.fish" || { echo 
 # The staged bash completion works from its installed place.
 out=$(bash -c "source /usr/share/bash-completion/bash_completion; source '$stage/usr/local/share/bash-completion/completions/scoin';
   COMP_WORDS=(scoin ver); COMP_CWORD=1; COMP_LINE='scoin ver'; COMP_POINT=9; _scoin; echo \"\${COMPREPLY[*]}\"")
-[ "$out" = "verify-chain" ] || { echo "installed bash completion offered '$out'"; exit 1; }
+[ "$out" = "verify-chain verify-proof" ] || { echo "installed bash completion offered '$out'"; exit 1; }
 
 if command -v cpack > /dev/null && command -v dpkg-deb > /dev/null && command -v dpkg-shlibdeps > /dev/null; then
   (cd "$stage" && cpack --config "$build/CPackConfig.cmake" -B "$stage/pkg" > "$stage/cpack.log" 2>&1) ||
