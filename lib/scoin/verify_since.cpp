@@ -319,13 +319,17 @@ void Since::walk() {
 }
 
 void Since::check_checkpoint_at(std::uint64_t size) {
-  const Hash32 root = m_frontier.root();
-  if (std::binary_search(m_root_sizes.begin(), m_root_sizes.end(), size)) m_r.roots[size] = root;
+  // The root costs about log2(size) hashes: only when a root or a stored
+  // checkpoint asks for it, not after every entry.
+  const bool want_root = std::binary_search(m_root_sizes.begin(), m_root_sizes.end(), size);
   auto stored = read_checkpoint(m_txn, size);
   if (!stored) {
     finding(size - 1, "checkpoint", stored.error().message);
     return;
   }
+  if (!want_root && !*stored) return;
+  const Hash32 root = m_frontier.root();
+  if (want_root) m_r.roots[size] = root;
   if (!*stored) return;
   const Checkpoint& cp = **stored;
   ++m_r.checkpoints;
