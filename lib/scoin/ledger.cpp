@@ -298,7 +298,8 @@ Status Appender::apply_and_write(const SignedOp& signed_op, const Op& op, std::u
   m_rows.clear();
   SCOIN_ASSERT(m_frontier.size() == height);
   m_frontier.push(merkle_leaf_hash(hash), m_rows);
-  for (const auto& row : m_rows) m_txn.put(m_txn.dbs().tree, tree_key(row.level, row.index), row.hash);
+  tree_value(m_rows, m_tree_value);
+  m_txn.put(m_txn.dbs().tree, key, m_tree_value, MDB_APPEND);
   m_tip = Tip{height + 1, hash, appended_at_ms};
   ++m_appended;
   return Status::ok;

@@ -138,6 +138,7 @@ class Appender {
   // its leaf completes without reading them back.
   MerkleFrontier m_frontier;
   std::vector<TreeRow> m_rows;
+  Bytes m_tree_value;
 };
 
 // Runs `fn` in one write transaction and commits it. When the map fills up,

@@ -1,8 +1,10 @@
 #include "scoin/merkle.hpp"
 
 #include <bit>
+#include <cstring>
 
 #include "scoin/crypto.hpp"
+#include "scoin/sha256_ni.hpp"
 #include "scoin/store.hpp"
 
 namespace scoin {
@@ -59,11 +61,31 @@ Result<void> subproof(const SubtreeSource& src, std::uint64_t m, std::uint64_t b
 }  // namespace
 
 Hash32 merkle_leaf_hash(ByteView data) {
+  if (data.size() == 32 && sha256_ni::available()) {
+    // One padded block: 0x00 ‖ data ‖ 0x80 ‖ zeros ‖ bit length 264.
+    alignas(16) std::uint8_t block[64] = {};
+    std::memcpy(block + 1, data.data(), 32);
+    block[33] = 0x80;
+    block[62] = 0x01;
+    block[63] = 0x08;
+    return sha256_ni::digest(block, 1);
+  }
   const std::uint8_t prefix = 0x00;
   return Sha256().update(ByteView(&prefix, 1)).update(data).final();
 }
 
 Hash32 merkle_node_hash(const Hash32& left, const Hash32& right) {
+  if (sha256_ni::available()) {
+    // Two padded blocks: 0x01 ‖ left ‖ right ‖ 0x80 ‖ zeros ‖ bit length 520.
+    alignas(16) std::uint8_t blocks[128] = {};
+    blocks[0] = 0x01;
+    std::memcpy(blocks + 1, left.data(), 32);
+    std::memcpy(blocks + 33, right.data(), 32);
+    blocks[65] = 0x80;
+    blocks[126] = 0x02;
+    blocks[127] = 0x08;
+    return sha256_ni::digest(blocks, 2);
+  }
   const std::uint8_t prefix = 0x01;
   return Sha256().update(ByteView(&prefix, 1)).update(left).update(right).final();
 }
@@ -208,22 +230,32 @@ Result<MerkleFrontier> MerkleFrontier::load(const SubtreeSource& src, std::uint6
   return f;
 }
 
-std::array<std::uint8_t, 9> tree_key(unsigned level, std::uint64_t index) {
-  SCOIN_ASSERT(level < 64);
-  std::array<std::uint8_t, 9> k{};
-  k[0] = static_cast<std::uint8_t>(level);
-  put_u64(k.data() + 1, index);
-  return k;
+std::size_t tree_value_size(std::uint64_t leaf) {
+  return 32 * (1 + static_cast<std::size_t>(std::countr_one(leaf)));
+}
+
+void tree_value(std::span<const TreeRow> rows, Bytes& out) {
+  SCOIN_ASSERT(!rows.empty() && rows.size() == tree_value_size(rows[0].index) / 32);
+  out.resize(32 * rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    // Pair assertion: the rows of one leaf, levels 0, 1, … in order.
+    SCOIN_ASSERT(rows[i].level == i && rows[i].index == rows[0].index >> i);
+    std::memcpy(out.data() + 32 * i, rows[i].hash.data(), 32);
+  }
 }
 
 Result<Hash32> TableSubtrees::subtree(unsigned level, std::uint64_t index) const {
-  auto v = m_txn.get(m_txn.dbs().tree, tree_key(level, index));
-  if (!v || v->size() != 32) {
-    return fail(Exit::io, "the replica's tree table has no valid row for level {} index {} (run verify-chain)",
-                level, index);
+  SCOIN_ASSERT(level < 64);
+  if (level > 0 && (index >> (64 - level)) != 0) {
+    return fail(Exit::internal, "no subtree at level {} index {}", level, index);
+  }
+  const std::uint64_t last = ((index + 1) << level) - 1;  // wraps to 2^64 − 1 only past every height
+  auto v = m_txn.get(m_txn.dbs().tree, be64(last));
+  if (!v || v->size() != tree_value_size(last) || v->size() < 32 * (level + std::size_t{1})) {
+    return fail(Exit::io, "the replica's tree table has no valid row for leaf {} (run verify-chain)", last);
   }
   Hash32 h;
-  std::copy(v->begin(), v->end(), h.begin());
+  std::memcpy(h.data(), v->data() + 32 * level, 32);
   return h;
 }
 

@@ -8,10 +8,11 @@
 // a perfect subtree — 2^level leaves starting at index·2^level — is a node the
 // tree never changes once its last leaf exists; the replica keeps them in the
 // `tree` table, so any root or proof costs O(log n) reads and an append writes
-// one row per level it completes (two on average).
+// one row: the subtrees its leaf completes (two hashes on average).
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "scoin/bytes.hpp"
@@ -82,8 +83,17 @@ class MerkleFrontier {
   std::vector<unsigned> m_levels;
 };
 
-// The `tree` table's key: level:u8 ‖ index:u64.
-std::array<std::uint8_t, 9> tree_key(unsigned level, std::uint64_t index);
+// The `tree` table: one row per leaf, in leaf order, so every append is
+// LMDB's MDB_APPEND. Key: the leaf index:u64 (the entry's height). Value: the
+// roots of the perfect subtrees that leaf completes, lowest level first — its
+// leaf hash, then level 1 if the index is odd, and so on: 32 bytes times
+// (1 + the number of trailing one bits of the index). A subtree of level L
+// and index i is in the row of its last leaf, (i+1)·2^L − 1, at offset 32·L.
+// (DESIGN.md §9 keys the table level:u8 ‖ index:u64, one row per subtree;
+// scoin-format(5) says why it is keyed by leaf here.)
+std::size_t tree_value_size(std::uint64_t leaf);
+// The value for the rows one MerkleFrontier::push made (levels 0, 1, …).
+void tree_value(std::span<const TreeRow> rows, Bytes& out);
 
 // Subtree roots from the replica's `tree` table (any transaction).
 class Txn;

@@ -28,8 +28,13 @@ Result<Proof> make_proof(const Txn& txn, std::uint64_t height, const Checkpoint&
   if (!path) return std::unexpected(path.error());
   p.path = std::move(*path);
   p.checkpoint = cp;
-  // Pair assertion: what a verifier will compute from the proof.
-  SCOIN_ASSERT(merkle_verify_inclusion(merkle_leaf_hash(entry_hash(p.entry)), height, cp.size, p.path, cp.root));
+  // What a verifier will compute from the proof. A damaged tree row makes a
+  // path that does not lead to the checkpoint's root: never write it.
+  if (!merkle_verify_inclusion(merkle_leaf_hash(entry_hash(p.entry)), height, cp.size, p.path, cp.root)) {
+    return fail(Exit::io,
+                "{}: the tree table does not lead from entry {} to the checkpoint's root at size {} (run verify-chain)",
+                txn.env().dir(), height, cp.size);
+  }
   return p;
 }
 

@@ -137,11 +137,15 @@ struct Tip {
   std::uint64_t prev_appended_at_ms = 0;
 };
 
+// Whether check_entry verifies the signature, or the caller does (on other
+// threads: verify-chain --since-state).
+enum class SigCheck { here, by_caller };
+
 // Checks the envelope of entry `e` against `tip` and `params` (chain id; the
 // genesis entry has none yet): height, prev_hash, time, canonical op,
 // signature. On success `op` holds the decoded op.
 Status check_entry(const Entry& e, const Tip& tip, const Params* params, Op& op,
-                   std::string* detail = nullptr);
+                   std::string* detail = nullptr, SigCheck sig = SigCheck::here);
 
 // Applies decoded `op` at `height` to `state` when every rule of §5 holds.
 // `params` is null only for the genesis op. On any status but ok, `state` is

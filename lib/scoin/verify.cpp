@@ -14,18 +14,16 @@
 #include "scoin/amount.hpp"
 #include "scoin/checkpoint.hpp"
 #include "scoin/crypto.hpp"
+#include "scoin/sigpool.hpp"
 #include "scoin/text.hpp"
 
 namespace scoin {
 
 namespace {
 
-constexpr std::size_t k_sig_batch = 1024;
-constexpr std::size_t k_sig_queue_max = 8;
 // How often a walk hands its mapped pages back (they stay in the page cache),
 // which bounds the resident memory of reading a whole ledger.
 constexpr std::uint64_t k_release_every_rows = 16384;
-constexpr std::size_t k_signer_offset = 4 + 1 + 1 + 32 + 8;  // in an op: magic, version, type, chain id, time
 
 struct KeyHash {
   std::size_t operator()(const Key32& k) const {
@@ -56,10 +54,12 @@ std::string printable_ref(ByteView ref_key) {
 // of about 2^-128 of making two different sets agree.
 class Digest {
  public:
+  // The longest value of a per-entry table: a tree row of 64 hashes.
+  static constexpr std::size_t k_max_value = 32 * 64;
   explicit Digest(const std::uint8_t* key) : m_key(key) {}
   void add(ByteView key, ByteView value) {
-    std::uint8_t buf[2 + 256 + 64];
-    SCOIN_ASSERT(key.size() <= 256 && value.size() <= 64);
+    std::uint8_t buf[2 + 256 + k_max_value];
+    SCOIN_ASSERT(key.size() <= 256 && value.size() <= k_max_value);
     buf[0] = static_cast<std::uint8_t>(key.size() >> 8);
     buf[1] = static_cast<std::uint8_t>(key.size());
     std::memcpy(buf + 2, key.data(), key.size());
@@ -119,98 +119,9 @@ class Bloom {
   std::uint64_t m_mask = 0;
 };
 
-// Verifies signatures on worker threads while the walk goes on. The queue
-// is bounded: when it is full, the walking thread verifies the batch itself.
-class SigPool {
- public:
-  struct Job {
-    ByteView op;
-    ByteView sig;
-    std::uint64_t height;
-    Hash32 hash;
-  };
-
-  explicit SigPool(unsigned threads) {
-    for (unsigned i = 0; i < threads; ++i) m_threads.emplace_back([this] { work(); });
-  }
-  ~SigPool() { finish(); }
-
-  void submit(std::vector<Job>&& batch) {
-    {
-      std::unique_lock lock(m_mutex);
-      if (m_queue.size() < k_sig_queue_max && !m_threads.empty()) {
-        m_queue.push_back(std::move(batch));
-        m_ready.notify_one();
-        return;
-      }
-    }
-    verify(batch);
-  }
-
-  // Waits for every batch; returns the entries whose signature failed.
-  std::vector<Job> finish() {
-    {
-      std::unique_lock lock(m_mutex);
-      m_done = true;
-      m_ready.notify_all();
-    }
-    for (auto& t : m_threads) t.join();
-    m_threads.clear();
-    return std::move(m_failed);
-  }
-
- private:
-  void work() {
-    for (;;) {
-      std::vector<Job> batch;
-      {
-        std::unique_lock lock(m_mutex);
-        m_ready.wait(lock, [&] { return m_done || !m_queue.empty(); });
-        if (m_queue.empty()) return;
-        batch = std::move(m_queue.front());
-        m_queue.pop_front();
-      }
-      verify(batch);
-    }
-  }
-
-  void verify(const std::vector<Job>& batch) {
-    std::vector<Job> failed;
-    for (auto& j : batch) {
-      if (crypto_sign_verify_detached(j.sig.data(), j.op.data(), j.op.size(),
-                                      j.op.data() + k_signer_offset) != 0) {
-        failed.push_back(j);
-      }
-    }
-    if (!failed.empty()) {
-      std::lock_guard lock(m_mutex);
-      m_failed.insert(m_failed.end(), failed.begin(), failed.end());
-    }
-  }
-
-  std::mutex m_mutex;
-  std::condition_variable m_ready;
-  std::deque<std::vector<Job>> m_queue;
-  std::vector<std::thread> m_threads;
-  std::vector<Job> m_failed;
-  bool m_done = false;
-};
-
 // The per-entry tables, in the order they are reported.
 enum Table { k_hashes, k_ops, k_refs, k_history, k_tree, k_tables };
 constexpr const char* k_table_names[k_tables] = {"hashes", "ops", "refs", "history", "tree"};
-
-// The last leaf a `tree` row covers (level:u8 ‖ index:u64 spans leaves
-// index·2^level to (index+1)·2^level − 1); nullopt for a malformed key.
-std::optional<std::uint64_t> tree_last_leaf(ByteView key) {
-  if (key.size() != 9 || key[0] >= 64) return std::nullopt;
-  const unsigned level = key[0];
-  const std::uint64_t index = get_u64(key.data() + 1);
-  if (index == UINT64_MAX || (level > 0 && ((index + 1) >> (64 - level)) != 0)) {
-    return std::nullopt;  // (index + 1)·2^level overflows
-  }
-  return ((index + 1) << level) - 1;
-}
 
 class Verifier;
 
@@ -360,6 +271,7 @@ class Verifier {
   std::unique_ptr<SigPool> m_pool;
   MerkleFrontier m_frontier;  // the tree the walked entries make
   std::vector<TreeRow> m_tree_rows;
+  Bytes m_tree_value;
   // Stored checkpoints by size (nullopt: one that did not parse, reported).
   std::map<std::uint64_t, std::optional<Checkpoint>> m_checkpoints;
 };
@@ -441,10 +353,8 @@ bool Verifier::walk_entry(ByteView key, ByteView value) {
   expect_row(k_hashes, h, key, m_hash, "the hashes row");
   m_tree_rows.clear();
   m_frontier.push(merkle_leaf_hash(m_hash), m_tree_rows);
-  for (const auto& row : m_tree_rows) {
-    expect_row(k_tree, h, tree_key(row.level, row.index), row.hash,
-               fmt::format("the tree row at level {} index {}", row.level, row.index));
-  }
+  tree_value(m_tree_rows, m_tree_value);
+  expect_row(k_tree, h, key, m_tree_value, "the tree row");
   auto e = view_entry(value);
   if (!e) {
     finding(h, "entry", fmt::format("the entry's bytes do not parse ({} bytes)", value.size()));
@@ -618,16 +528,12 @@ bool Verifier::in_range(Table t, ByteView key, ByteView value) const {
   if (m_reached_end) return true;  // every row counts: an extra one is a finding
   if (!m_last) return false;
   std::uint64_t h;
-  if (t == k_hashes) {
+  if (t == k_hashes || t == k_tree) {
     if (key.size() != 8) return true;
     h = get_u64(key.data());
   } else if (t == k_history) {
     if (key.size() != 40) return true;
     h = get_u64(key.data() + 32);
-  } else if (t == k_tree) {
-    auto last = tree_last_leaf(key);
-    if (!last) return true;
-    h = *last;
   } else {
     if (value.size() != 8) return true;
     h = get_u64(value.data());
@@ -641,7 +547,7 @@ void Verifier::scan_tables() {
     std::uint64_t rows = 0;
     for (bool ok = c.seek(MDB_FIRST); ok; ok = c.seek(MDB_NEXT)) {
       if (in_range(static_cast<Table>(t), c.key(), c.value())) {
-        if (c.key().size() <= 256 && c.value().size() <= 64) {
+        if (c.key().size() <= 256 && c.value().size() <= Digest::k_max_value) {
           m_found[t].add(c.key(), c.value());
         } else {
           m_found[t].add(c.key().first(std::min<std::size_t>(c.key().size(), 256)), {});  // cannot match
@@ -662,9 +568,8 @@ void Verifier::scan_extra_rows(Table t) {
     auto key = c.key();
     auto value = c.value();
     std::optional<std::uint64_t> h;
-    if (t == k_hashes && key.size() == 8) h = get_u64(key.data());
+    if ((t == k_hashes || t == k_tree) && key.size() == 8) h = get_u64(key.data());
     if (t == k_history && key.size() == 40) h = get_u64(key.data() + 32);
-    if (t == k_tree) h = tree_last_leaf(key);
     if ((t == k_ops || t == k_refs) && value.size() == 8) h = get_u64(value.data());
     bool expected = false;
     if (h && m_last && *h <= *m_last) {
@@ -707,11 +612,7 @@ void Verifier::scan_extra_rows(Table t) {
 }
 
 void Verifier::run() {
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const unsigned threads = m_o.threads ? m_o.threads : cores;
-  // The walking thread verifies too when the queue is full, so one thread
-  // fewer than the cores keeps every core busy.
-  m_pool = std::make_unique<SigPool>(threads > 1 ? threads - 1 : 0);
+  m_pool = std::make_unique<SigPool>(sig_pool_threads(m_o.threads));
   load_checkpoints();
   walk(false);
   if (m_have_params && m_reached_end && !m_r.stopped_at_broken_link) check_checkpoints_beyond();

@@ -13,10 +13,14 @@
 // tables. A full run is what checks the tables' old rows themselves.
 #include <chrono>
 #include <cstring>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 
 #include "scoin/checkpoint.hpp"
 #include "scoin/merkle.hpp"
+#include "scoin/sigpool.hpp"
 #include "scoin/sync.hpp"
 #include "scoin/verify.hpp"
 
@@ -144,10 +148,19 @@ class Since {
     m_r.findings.push_back(std::move(f));
   }
   // A row the replay writes, compared with the table's.
-  void expect(MDB_dbi dbi, std::string_view table, ByteView key, ByteView value, const std::string& what) {
+  // `what` names the row: text, or a function making the text (only called
+  // when the row differs).
+  template <typename What>
+  void expect(MDB_dbi dbi, std::string_view table, ByteView key, ByteView value, const What& what) {
     auto v = m_txn.get(dbi, key);
     if (!v || !std::equal(value.begin(), value.end(), v->begin(), v->end())) {
-      finding(m_height, std::string(table), fmt::format("{} is {}", what, v ? "different" : "missing"),
+      std::string name;
+      if constexpr (std::is_invocable_v<What>) {
+        name = what();
+      } else {
+        name = what;
+      }
+      finding(m_height, std::string(table), fmt::format("{} is {}", name, v ? "different" : "missing"),
               value.size() == 8 && table != "tree" ? std::to_string(get_u64(value.data())) : to_hex(value),
               !v ? "(none)" : v->size() == 8 && table != "tree" ? std::to_string(get_u64(v->data())) : to_hex(*v));
     }
@@ -176,6 +189,9 @@ class Since {
   std::optional<SinceState> m_state;
   MerkleFrontier m_frontier;
   std::vector<TreeRow> m_rows;
+  Bytes m_tree_value;
+  std::unique_ptr<SigPool> m_pool = std::make_unique<SigPool>(sig_pool_threads(m_o.threads));
+  std::vector<SigPool::Job> m_batch;
   Tip m_tip;
   std::uint64_t m_height = 0;
   Hash32 m_hash{};
@@ -188,7 +204,7 @@ void SinceState::put_ref(ByteView ref_key, std::uint64_t h) {
 }
 void SinceState::put_history(const Key32& key, std::uint64_t h, std::uint64_t balance) {
   m_v.expect(m_txn.dbs().history, "history", history_key(key, h), be64(balance),
-             "the history row of " + encode_address(key));
+             [&] { return "the history row of " + encode_address(key); });
 }
 void SinceState::put_op_hash(const Hash32& op_h, std::uint64_t h) {
   m_v.expect(m_txn.dbs().ops, "ops", op_h, be64(h), "the ops row");
@@ -280,16 +296,22 @@ void Since::walk() {
     expect(m_txn.dbs().hashes, "hashes", c.key(), m_hash, "the hashes row");
     m_rows.clear();
     m_frontier.push(merkle_leaf_hash(m_hash), m_rows);
-    for (const auto& row : m_rows) {
-      expect(m_txn.dbs().tree, "tree", tree_key(row.level, row.index), row.hash,
-             fmt::format("the tree row at level {} index {}", row.level, row.index));
-    }
+    tree_value(m_rows, m_tree_value);
+    expect(m_txn.dbs().tree, "tree", c.key(), m_tree_value, "the tree row");
     auto e = decode_entry(c.value());
     Op op;
     std::string detail;
-    auto s = e ? check_entry(*e, m_tip, &m_params, op, &detail) : Status::op_malformed;
+    auto s = e ? check_entry(*e, m_tip, &m_params, op, &detail, SigCheck::by_caller) : Status::op_malformed;
     ++walked;
-    ++m_r.signatures;
+    if (s == Status::ok) {
+      // The signature, on the pool's threads; views into this read
+      // transaction's pages, valid until it ends.
+      auto v = view_entry(c.value());
+      SCOIN_ASSERT(v.has_value());
+      m_batch.push_back(SigPool::Job{v->op, v->sig, h, m_hash});
+      if (m_batch.size() >= k_sig_batch) m_pool->submit(std::exchange(m_batch, {}));
+      ++m_r.signatures;
+    }
     if (s == Status::prev_hash_mismatch || s == Status::height_not_next || !e) {
       finding(h, s == Status::prev_hash_mismatch ? "prev_hash" : "entry",
               !e ? std::string("the entry's bytes do not parse") : std::string(status_message(s)));
@@ -298,7 +320,7 @@ void Since::walk() {
         break;
       }
     } else if (s != Status::ok) {
-      finding(h, s == Status::signature_invalid ? "signature" : "entry",
+      finding(h, "entry",
               fmt::format("{} ({}){}{}", status_message(s), status_name(s), detail.empty() ? "" : ": ", detail));
     } else {
       auto rs = apply_op(*m_state, &m_params, op, op_hash(e->op), h);
@@ -316,6 +338,15 @@ void Since::walk() {
     if (m_o.progress && walked % 4096 == 0) m_o.progress(walked, total);
   }
   m_r.entries = walked;
+  if (!m_batch.empty()) m_pool->submit(std::exchange(m_batch, {}));
+  const auto at = std::tuple(m_height, m_hash, m_hash_known);
+  for (auto& j : m_pool->finish()) {
+    m_height = j.height;
+    m_hash = j.hash;
+    m_hash_known = true;
+    finding(j.height, "signature", "the Ed25519 signature does not verify");
+  }
+  std::tie(m_height, m_hash, m_hash_known) = at;
 }
 
 void Since::check_checkpoint_at(std::uint64_t size) {
@@ -397,10 +428,12 @@ void Since::compare_state() {
   m_r.accounts = accounts;
   m_r.totals = stored;
   m_r.supply = supply;
-  // No hashes rows past the head.
-  Cursor hc(m_txn, m_txn.dbs().hashes);
-  if (hc.seek(MDB_LAST) && hc.key().size() == 8 && get_u64(hc.key().data()) > head) {
-    finding(head, "hashes", "a row in hashes beyond the last entry");
+  // No hashes or tree rows past the head.
+  for (auto [dbi, table] : {std::pair{m_txn.dbs().hashes, "hashes"}, std::pair{m_txn.dbs().tree, "tree"}}) {
+    Cursor hc(m_txn, dbi);
+    if (hc.seek(MDB_LAST) && (hc.key().size() != 8 || get_u64(hc.key().data()) > head)) {
+      finding(head, table, fmt::format("a row in {} beyond the last entry", table));
+    }
   }
 }
 

@@ -12,6 +12,7 @@
 #include "e2e/tamper.hpp"
 #include "scoin/bytes.hpp"
 #include "scoin/crypto.hpp"
+#include "scoin/rules.hpp"
 
 using e2e::Run;
 using e2e::Sandbox;
@@ -718,4 +719,152 @@ TEST_CASE("verify-chain --state: a primary that rewrote history, or a shorter re
   expect_audit(l, l.s.ledger(), st, 1, "checkpoint");
   expect_audit(l, l.s.ledger(), st, 1, "checkpoint", {"--since-state"});
   CHECK(l.s.read("audit.state") == saved);
+}
+
+namespace {
+
+// A ledger audited at 9 entries (the state file saved), then grown to 12
+// with a checkpoint, and a clean copy of it to restore after each damage.
+struct Grown {
+  Ledger l;
+  std::string st = l.s.path("audit.state");
+  std::string saved;
+  Grown() {
+    l.signed_checkpoint();
+    REQUIRE(audit(l, l.s.ledger(), st).code == 0);
+    saved = l.s.read("audit.state");
+    l.pay(1);
+    l.pay(2);
+    l.pay(3);  // heights 9-11
+    l.signed_checkpoint();
+    fs::copy(l.s.ledger(), l.s.path("clean"));
+  }
+  void restore() const {
+    fs::remove_all(l.s.ledger());
+    fs::copy(l.s.path("clean"), l.s.ledger());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("tree: each entry's row holds the subtrees it completes, and a damaged row is found by every audit",
+          "[e2e][proofs][tree]") {
+  Grown g;
+  const Ledger& l = g.l;
+  const auto& st = g.st;
+  const auto restore = [&] { g.restore(); };
+  // The rows, read with raw LMDB calls: row h holds the roots of the perfect
+  // subtrees leaf h completes, level 0 first — recomputed here from the
+  // entry hashes with libsodium.
+  const auto hashes = l.entry_hashes();
+  REQUIRE(hashes.size() == 12);
+  for (std::size_t h = 0; h < hashes.size(); ++h) {
+    auto row = tamper::get(l.s.ledger(), "tree", tamper::height_key(h));
+    std::string want;
+    for (std::size_t level = 0; ((h + 1) % (std::size_t{1} << level)) == 0; ++level) {
+      const std::size_t span = std::size_t{1} << level;
+      want += raw(mth(hashes, h + 1 - span, h + 1));
+    }
+    INFO("row " << h);
+    CHECK(std::string(row.begin(), row.end()) == want);
+  }
+  // Every audit finds the damage at the row's height; the state stays.
+  const auto expect_tree_finding = [&](std::uint64_t height) {
+    auto full = l.s.scoin({"verify-chain", "--json"});
+    INFO(full.out << full.err);
+    REQUIRE(full.code == 1);
+    bool found = false;
+    const auto j = full.json();
+    for (auto& f : j["findings"]) found |= f["check"] == "tree" && f["height"] == height;
+    CHECK(found);
+    expect_audit(l, l.s.ledger(), st, 1, "tree");
+    expect_audit(l, l.s.ledger(), st, 1, "tree", {"--since-state"});
+  };
+  // Leaf 11 (0b1011) completes levels 0-2: a flipped byte in its level-2 hash.
+  auto row11 = tamper::get(l.s.ledger(), "tree", tamper::height_key(11));
+  REQUIRE(row11.size() == 96);
+  row11[64] ^= 0x01;
+  tamper::put(l.s.ledger(), "tree", tamper::height_key(11), row11);
+  expect_tree_finding(11);
+  restore();
+  // A row cut to its leaf hash, a row deleted.
+  auto row9 = tamper::get(l.s.ledger(), "tree", tamper::height_key(9));
+  tamper::put(l.s.ledger(), "tree", tamper::height_key(9), scoin::Bytes(row9.begin(), row9.begin() + 32));
+  expect_tree_finding(9);
+  restore();
+  tamper::del(l.s.ledger(), "tree", tamper::height_key(10));
+  expect_tree_finding(10);
+  restore();
+  // A row past the head, and a row in DESIGN.md's level ‖ index layout.
+  tamper::put(l.s.ledger(), "tree", tamper::height_key(12), scoin::Bytes(32, 0x42));
+  CHECK(l.s.scoin({"verify-chain"}).code == 1);
+  expect_audit(l, l.s.ledger(), st, 1, "tree");
+  expect_audit(l, l.s.ledger(), st, 1, "tree", {"--since-state"});
+  restore();
+  scoin::Bytes level_index(9, 0);
+  level_index[8] = 5;
+  tamper::put(l.s.ledger(), "tree", level_index, row9);
+  CHECK(l.s.scoin({"verify-chain"}).code == 1);
+  expect_audit(l, l.s.ledger(), st, 1, "tree");
+  restore();
+  CHECK(audit(l, l.s.ledger(), st, {"--since-state"}).code == 0);
+
+  // prove reads the rows it needs: leaf 3's level-2 hash is the root of
+  // entries 0-3, on the path of entry 5. Damaged, no proof is written.
+  auto row3 = tamper::get(l.s.ledger(), "tree", tamper::height_key(3));
+  REQUIRE(row3.size() == 96);
+  row3[70] ^= 0x10;
+  tamper::put(l.s.ledger(), "tree", tamper::height_key(3), row3);
+  auto bad = l.s.scoin({"prove", "5", "-o", "p5.txt"});
+  CHECK(bad.code == 74);
+  CHECK(bad.err.find("tree") != std::string::npos);
+  CHECK(bad.out.empty());
+  CHECK_FALSE(fs::exists(l.s.path("p5.txt")));
+  // A missing row: the same.
+  restore();
+  tamper::del(l.s.ledger(), "tree", tamper::height_key(3));
+  auto gone = l.s.scoin({"prove", "5"});
+  CHECK(gone.code == 74);
+  CHECK(gone.err.find("tree") != std::string::npos);
+  CHECK(gone.out.empty());
+}
+
+TEST_CASE("verify-chain --since-state: a bad signature or an edited row among the new entries is found at its height",
+          "[e2e][proofs][state]") {
+  Grown g;
+  const Ledger& l = g.l;
+  const auto& st = g.st;
+  const auto& saved = g.saved;
+  const auto restore = [&] { g.restore(); };
+  const auto finds = [&](const std::string& check, std::uint64_t height) {
+    for (auto extra : {std::vector<std::string>{"--json"}, std::vector<std::string>{"--json", "--since-state"}}) {
+      auto r = audit(l, l.s.ledger(), st, extra);
+      INFO(extra.size() << ": " << r.out << r.err);
+      REQUIRE(r.code == 1);
+      bool found = false;
+      const auto j = r.json();
+      for (auto& f : j["findings"]) found |= f["check"] == check && f["height"] == height;
+      CHECK(found);
+      CHECK(l.s.read("audit.state") == saved);
+    }
+  };
+  // The last byte of entry 11 is in its signature; both audits check every
+  // new entry's signature (--since-state on all cores, like a full one).
+  auto e11 = tamper::get(l.s.ledger(), "entries", tamper::height_key(11));
+  e11.back() ^= 0x01;
+  tamper::put(l.s.ledger(), "entries", tamper::height_key(11), e11);
+  finds("signature", 11);
+  auto one_thread = audit(l, l.s.ledger(), st, {"--json", "--since-state", "--threads", "1"});
+  CHECK(one_thread.code == 1);
+  CHECK(one_thread.out.find("\"signature\"") != std::string::npos);
+  restore();
+  // r1's balance row written by entry 10, edited.
+  scoin::Bytes hk = scoin::history_key(*scoin::decode_address(l.acc[0].address), 10);
+  auto bal = tamper::get(l.s.ledger(), "history", hk);
+  REQUIRE(bal.size() == 8);
+  bal[7] ^= 0x01;
+  tamper::put(l.s.ledger(), "history", hk, bal);
+  finds("history", 10);
+  restore();
+  CHECK(audit(l, l.s.ledger(), st, {"--since-state"}).code == 0);
 }

@@ -5,8 +5,12 @@
 // tree, and the ways a proof can be broken.
 #include <catch2/catch.hpp>
 
+#include <bit>
+#include <random>
+
 #include "scoin/crypto.hpp"
 #include "scoin/merkle.hpp"
+#include "scoin/sha256_ni.hpp"
 
 using namespace scoin;
 
@@ -243,4 +247,87 @@ TEST_CASE("merkle: a frontier restored from stored subtrees goes on identically"
     CHECK(f->root() == *merkle_root(src, 37));
     for (auto& row : rows) CHECK(row.hash == *src.subtree(row.level, row.index));
   }
+}
+
+namespace {
+
+// FIPS 180-4 padding of `msg` into whole blocks.
+Bytes padded(const Bytes& msg) {
+  Bytes b = msg;
+  b.push_back(0x80);
+  while (b.size() % 64 != 56) b.push_back(0);
+  const std::uint64_t bits = 8 * static_cast<std::uint64_t>(msg.size());
+  for (int i = 7; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("sha256_ni: the SHA-NI compression gives libsodium's SHA-256 for every block count", "[merkle]") {
+  if (!sha256_ni::available()) {
+    WARN("this CPU has no SHA-NI (or SCOIN_SHA256_PORTABLE is set): the tree hashes with libsodium");
+    return;
+  }
+  std::mt19937_64 rng(20261126);
+  // Every length up to five blocks, and the FIPS 180-4 "abc" vector.
+  for (std::size_t len = 0; len <= 320; ++len) {
+    Bytes msg(len);
+    for (auto& b : msg) b = static_cast<std::uint8_t>(rng());
+    const Bytes blocks = padded(msg);
+    std::uint32_t state[8];
+    std::copy(std::begin(sha256_ni::k_init), std::end(sha256_ni::k_init), state);
+    sha256_ni::compress(state, blocks.data(), blocks.size() / 64);
+    Hash32 got;
+    sha256_ni::store_digest(state, got.data());
+    REQUIRE(got == sha256(msg));
+  }
+  const Bytes abc = {'a', 'b', 'c'};
+  const Bytes block = padded(abc);
+  std::uint32_t state[8];
+  std::copy(std::begin(sha256_ni::k_init), std::end(sha256_ni::k_init), state);
+  sha256_ni::compress(state, block.data(), 1);
+  Hash32 got;
+  sha256_ni::store_digest(state, got.data());
+  CHECK(to_hex(got) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("merkle: leaf and node hashes are SHA-256 of 0x00 ‖ data and 0x01 ‖ left ‖ right", "[merkle]") {
+  // Whichever path hashes them (SHA-NI here when the CPU has it), the bytes
+  // are those of RFC 6962 §2.1 computed with libsodium.
+  std::mt19937_64 rng(9162);
+  for (int i = 0; i < 2000; ++i) {
+    Hash32 a, b;
+    for (auto& x : a) x = static_cast<std::uint8_t>(rng());
+    for (auto& x : b) x = static_cast<std::uint8_t>(rng());
+    const std::uint8_t zero = 0, one = 1;
+    REQUIRE(merkle_leaf_hash(a) == Sha256().update(ByteView(&zero, 1)).update(a).final());
+    REQUIRE(merkle_node_hash(a, b) == Sha256().update(ByteView(&one, 1)).update(a).update(b).final());
+  }
+}
+
+TEST_CASE("merkle: a tree row holds the subtrees its leaf completes, level 0 first", "[merkle]") {
+  auto all = synthetic_leaves(64);
+  MemorySubtrees src(all);
+  MerkleFrontier f;
+  std::vector<TreeRow> rows;
+  Bytes value;
+  for (std::uint64_t leaf = 0; leaf < all.size(); ++leaf) {
+    rows.clear();
+    f.push(all[leaf], rows);
+    tree_value(rows, value);
+    REQUIRE(value.size() == tree_value_size(leaf));
+    // Leaf 0b…0111 ends subtrees of levels 0, 1, 2 and 3: the stored row's
+    // hashes are those subtrees, each at offset 32·level.
+    const auto levels = static_cast<unsigned>(1 + std::countr_one(leaf));
+    REQUIRE(value.size() == 32 * levels);
+    for (unsigned level = 0; level < levels; ++level) {
+      auto want = src.subtree(level, leaf >> level);
+      REQUIRE(want.has_value());
+      REQUIRE(std::equal(want->begin(), want->end(), value.begin() + 32 * level));
+    }
+  }
+  CHECK(tree_value_size(0) == 32);
+  CHECK(tree_value_size(6) == 32);
+  CHECK(tree_value_size(7) == 128);
+  CHECK(tree_value_size((std::uint64_t{1} << 40) - 1) == 32 * 41);
 }
