@@ -65,18 +65,45 @@ Result<int> run(const Opts& o) {
     Op op;
   };
   std::deque<Row> rows;
+  // An entry in [lo, hi) that passes the filters goes to the front or the
+  // back of `rows`; a key or bytes that do not parse stop the listing.
   Cursor c(*txn, txn->dbs().entries);
-  auto start = be64(lo);
-  for (bool ok = c.seek(MDB_SET_RANGE, start); ok; ok = c.seek(MDB_NEXT)) {
+  std::uint64_t height = 0;
+  auto take = [&](bool front) -> Result<void> {
     auto e = decode_entry(c.value());
-    if (!e) return fail(Exit::io, "entry {}: {}", get_u64(c.key().data()), e.error().message);
-    if (e->height >= hi) break;
+    if (!e) return fail(Exit::io, "entry {}: {} (run verify-chain)", height, e.error().message);
     auto op = decode_op(e->op);
-    if (!op) return fail(Exit::io, "entry {}: {} (run verify-chain)", e->height, op.error().message);
-    if (type && op->type() != *type) continue;
-    if (account && !touches(*op, *account)) continue;
-    rows.push_back(Row{std::move(*e), std::move(*op)});
-    if (o.limit > 0 && rows.size() > o.limit) rows.pop_front();
+    if (!op) return fail(Exit::io, "entry {}: {} (run verify-chain)", height, op.error().message);
+    if (type && op->type() != *type) return {};
+    if (account && !touches(*op, *account)) return {};
+    if (front) {
+      rows.push_front(Row{std::move(*e), std::move(*op)});
+    } else {
+      rows.push_back(Row{std::move(*e), std::move(*op)});
+    }
+    return {};
+  };
+  auto at_height = [&]() -> Result<void> {
+    if (c.key().size() != 8) return fail(Exit::io, "a key in entries that is not a height (run verify-chain)");
+    height = get_u64(c.key().data());
+    return {};
+  };
+  if (o.limit == 0) {
+    for (bool ok = c.seek(MDB_SET_RANGE, be64(lo)); ok; ok = c.seek(MDB_NEXT)) {
+      if (auto r = at_height(); !r) return std::unexpected(r.error());
+      if (height >= hi) break;
+      if (auto r = take(false); !r) return std::unexpected(r.error());
+    }
+  } else if (hi > lo) {
+    // The last N: back from the end of the range, so the cost is what is
+    // listed (and what the filters skip), not the whole ledger.
+    bool ok = c.seek(MDB_SET_RANGE, be64(hi)) ? c.seek(MDB_PREV) : c.seek(MDB_LAST);
+    for (; ok && rows.size() < o.limit; ok = c.seek(MDB_PREV)) {
+      if (auto r = at_height(); !r) return std::unexpected(r.error());
+      if (height < lo) break;
+      if (height >= hi) continue;
+      if (auto r = take(true); !r) return std::unexpected(r.error());
+    }
   }
   if (globals().json) {
     json list = json::array();

@@ -142,6 +142,16 @@ Result<int> run_checkpoint(const SignOpts& o) {
   const auto size = entry_count(*txn);
   auto root = merkle_root(TableSubtrees(*txn), size);
   if (!root) return std::unexpected(root.error());
+  // The root comes from the derived tree table; its last leaf must at least
+  // be the head entry's, whose hash chains every entry before it.
+  if (size > 0) {
+    auto head = txn->get(txn->dbs().entries, be64(size - 1));
+    auto leaf = TableSubtrees(*txn).subtree(0, size - 1);
+    if (!head || !leaf || *leaf != merkle_leaf_hash(entry_hash(*head))) {
+      return fail(Exit::io, "{}: the tree table's leaf for the head entry {} is not that entry's; nothing signed (run verify-chain)",
+                  ledger->env.dir(), size - 1);
+    }
+  }
   Checkpoint cp;
   cp.chain_id = ledger->params.chain_id;
   cp.size = size;

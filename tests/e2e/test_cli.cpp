@@ -46,6 +46,24 @@ TEST_CASE("log: filters by type, account, date and limit") {
   REQUIRE(last.size() == 2);
   CHECK(last[0]["height"] == 2);
   CHECK(last[1]["height"] == 3);
+  // --limit takes the last N that pass the filters, in height order.
+  auto heights = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "log");
+    args.push_back("--json");
+    auto r = s.scoin(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::vector<std::uint64_t> out;
+    for (auto& e : r.json()) out.push_back(e["height"].get<std::uint64_t>());
+    return out;
+  };
+  CHECK(heights({"--limit", "10"}) == std::vector<std::uint64_t>{0, 1, 2, 3});
+  CHECK(heights({"--limit", "1"}) == std::vector<std::uint64_t>{3});
+  CHECK(heights({"--type", "open", "--limit", "2"}) == std::vector<std::uint64_t>{2, 3});
+  CHECK(heights({"--type", "genesis", "--limit", "2"}) == std::vector<std::uint64_t>{0});
+  CHECK(heights({"--account", "Gym", "--limit", "5"}) == std::vector<std::uint64_t>{2});
+  CHECK(heights({"--date", "today", "--limit", "3"}) == std::vector<std::uint64_t>{1, 2, 3});
+  CHECK(heights({"--date", "2001-01-01", "--limit", "3"}).empty());
   auto gym = s.scoin({"log", "--account", "Gym", "--json"}).json();
   REQUIRE(gym.size() == 1);
   CHECK(gym[0]["op"]["label"] == "Gym");

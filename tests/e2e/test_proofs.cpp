@@ -809,6 +809,18 @@ TEST_CASE("tree: each entry's row holds the subtrees it completes, and a damaged
   restore();
   CHECK(audit(l, l.s.ledger(), st, {"--since-state"}).code == 0);
 
+  // checkpoint signs no root whose last leaf is not the head entry's.
+  auto head_row = tamper::get(l.s.ledger(), "tree", tamper::height_key(11));
+  head_row[5] ^= 0x01;
+  tamper::put(l.s.ledger(), "tree", tamper::height_key(11), head_row);
+  const auto before = digest(l.s.ledger());
+  auto unsigned_cp = l.checkpoint();
+  CHECK(unsigned_cp.code == 74);
+  CHECK(unsigned_cp.err.find("nothing signed") != std::string::npos);
+  CHECK(unsigned_cp.out.empty());
+  CHECK(digest(l.s.ledger()) == before);
+  restore();
+
   // prove reads the rows it needs: leaf 3's level-2 hash is the root of
   // entries 0-3, on the path of entry 5. Damaged, no proof is written.
   auto row3 = tamper::get(l.s.ledger(), "tree", tamper::height_key(3));
