@@ -15,6 +15,25 @@ namespace scoin {
 
 namespace {
 
+// Why an entry is not one a signer could have written — its op does not
+// decode, its signature does not verify, or its bytes are not canonical —
+// or nullopt. (Whether it continues a chain is not asked here.)
+std::optional<std::string> damaged_entry(const Entry& e, ByteView bytes) {
+  auto op = decode_op(e.op);
+  if (!op) {
+    return fmt::format("{} ({}): {}", status_message(Status::op_malformed), status_name(Status::op_malformed),
+                       op.error().message);
+  }
+  if (!verify_signature(op->signer, e.op, e.sig)) {
+    return fmt::format("{} ({})", status_message(Status::signature_invalid), status_name(Status::signature_invalid));
+  }
+  const Bytes canonical = encode_entry(e);
+  if (!std::equal(canonical.begin(), canonical.end(), bytes.begin(), bytes.end())) {
+    return std::string("its bytes are not in canonical form");
+  }
+  return std::nullopt;
+}
+
 constexpr std::string_view k_bundle_magic = "SCBN";
 constexpr std::uint8_t k_bundle_version = 1;
 constexpr std::size_t k_bundle_bytes_max = std::size_t{4} << 30;  // 4 GiB
@@ -318,6 +337,11 @@ Result<SyncReport> sync_replica(const std::string& dir, const std::string& sourc
         auto mine = app.txn().get(app.txn().dbs().hashes, be64(h));
         auto theirs = entry_hash(bytes);
         if (!mine || !std::equal(theirs.begin(), theirs.end(), mine->begin(), mine->end())) {
+          // Another entry is a fork only when it is a valid one: a damaged
+          // copy of an entry this follower holds is bad input, not history.
+          if (auto bad = damaged_entry(*e, bytes)) {
+            return fail(Exit::data, "{}: the entry at height {} is refused: {}", feed->name, h, *bad);
+          }
           return fail(Exit::invalid,
                       "fork at height {}: {} has another entry there than this follower (its hash {}, ours {})", h,
                       feed->name, to_hex(theirs), mine ? to_hex(*mine) : std::string("(none)"));

@@ -319,6 +319,22 @@ TEST_CASE("sync: a bundle with a flipped byte in an op or a signature is refused
     write_file(p.s.path("magic-flip"), b.bytes());
     expect_refused(p, p.s.path("magic-flip"), 65, {"height 9"}, p.follower());
   }
+  // The same damage to entries the follower already holds: not another
+  // history (a fork, 1) but a damaged bundle.
+  auto held = BundleFile::parse(read_file(p.bundle(5, "b5")));
+  {
+    auto b = held;
+    auto& e = b.entry_at(6);
+    e[e.size() - 1] ^= 0x04;
+    write_file(p.s.path("held-sig-flip"), b.bytes());
+    expect_refused(p, p.s.path("held-sig-flip"), 65, {"height 6", "signature"}, p.follower());
+  }
+  {
+    auto b = held;
+    b.entry_at(7)[k_op_at] ^= 0x20;
+    write_file(p.s.path("held-magic-flip"), b.bytes());
+    expect_refused(p, p.s.path("held-magic-flip"), 65, {"height 7"}, p.follower());
+  }
   CHECK(p.verify(p.follower())["entries"] == 9);
   // The untouched bundle still applies.
   auto ok = p.sync(p.s.path("b9"));
