@@ -52,9 +52,9 @@ bool merkle_verify_inclusion(const Hash32& leaf_hash, std::uint64_t index, std::
 bool merkle_verify_consistency(std::uint64_t old_size, const Hash32& old_root, std::uint64_t new_size,
                                const Hash32& new_root, const std::vector<Hash32>& proof);
 
-// The rows one appended leaf completes: (level, index, hash) for level 0 (the
-// leaf itself) and each level above whose subtree the leaf finishes. `left`
-// gives the already stored left siblings.
+// A perfect subtree one appended leaf completes: (level, index, root) for
+// level 0 (the leaf itself) and each level above whose subtree the leaf
+// finishes. The `tree` table stores a leaf's together (tree_value below).
 struct TreeRow {
   unsigned level = 0;
   std::uint64_t index = 0;
