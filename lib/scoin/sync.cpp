@@ -1,12 +1,16 @@
 #include "scoin/sync.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <utility>
 
 #include "scoin/fsutil.hpp"
 #include "scoin/merkle.hpp"
@@ -51,15 +55,44 @@ class Feed {
   std::string name;
 };
 
+// A bundle file, read front to back through a window of 256 KiB
+// (a regular file: whatever its size, the memory is the window's), or whole
+// (a pipe or device, which cannot be read twice; at most 4 GiB).
 class BundleFeed final : public Feed {
  public:
   static Result<std::unique_ptr<BundleFeed>> open(const std::string& path) {
-    auto bytes = read_input_file(path, k_bundle_bytes_max);
-    if (!bytes) return std::unexpected(bytes.error());
     auto f = std::unique_ptr<BundleFeed>(new BundleFeed());
     f->name = path;
-    f->m_bytes = std::move(*bytes);
-    Reader r(as_bytes(f->m_bytes));
+    f->m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (f->m_fd < 0) {
+      const int e = errno;
+      if (e == ENOENT) return fail(Exit::no_input, "{}: no such file", path);
+      return fail(Exit::no_input, "{}: cannot open: {}", path, std::strerror(e));
+    }
+    struct stat st {};
+    if (::fstat(f->m_fd, &st) != 0 || S_ISDIR(st.st_mode)) return fail(Exit::no_input, "{}: is a directory", path);
+    if (S_ISREG(st.st_mode)) {
+      f->m_size = static_cast<std::uint64_t>(st.st_size);
+    } else {
+      // Read it all now, from this descriptor: a pipe opened twice would wait
+      // for a second writer.
+      char buf[65536];
+      for (;;) {
+        const auto n = ::read(f->m_fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail(Exit::no_input, "{}: cannot read: {}", path, std::strerror(errno));
+        if (n == 0) break;
+        if (f->m_whole.size() + static_cast<std::size_t>(n) > k_bundle_bytes_max) {
+          return fail(Exit::data, "{}: over the limit of {} bytes", path, k_bundle_bytes_max);
+        }
+        f->m_whole.append(buf, static_cast<std::size_t>(n));
+      }
+      ::close(std::exchange(f->m_fd, -1));
+      f->m_size = f->m_whole.size();
+    }
+    auto header = f->take(k_bundle_header_bytes);
+    if (!header) return std::unexpected(header.error());
+    Reader r(*header);
     auto magic = r.raw(4);
     auto version = r.u8();
     f->chain_id = r.array<32>();
@@ -72,38 +105,79 @@ class BundleFeed final : public Feed {
     f->rewind();
     return f;
   }
+  ~BundleFeed() override {
+    if (m_fd >= 0) ::close(m_fd);
+  }
   Result<std::optional<ByteView>> next() override {
     if (m_read == m_count) {
-      if (!m_reader->at_end()) {
-        return fail(Exit::data, "{}: {} bytes after the last of its {} entries", name, m_reader->remaining(),
-                    m_count);
+      if (m_pos < m_size) {
+        return fail(Exit::data, "{}: {} bytes after the last of its {} entries", name, m_size - m_pos, m_count);
       }
       return std::optional<ByteView>{};
     }
-    const auto pos = m_reader->position();
-    const auto len = m_reader->u32();
-    if (m_reader->ok() && len > k_entry_bytes_max) {
+    const auto pos = m_pos;
+    auto cut = [&] {
+      return fail(Exit::data, "{}: truncated: entry {} of {} (offset {}) is cut short", name, m_read + 1, m_count,
+                  pos);
+    };
+    auto len_bytes = take(4);
+    if (!len_bytes) return std::unexpected(len_bytes.error());
+    if (len_bytes->size() < 4) return cut();
+    const auto* l = len_bytes->data();
+    const std::uint32_t len = (std::uint32_t{l[0]} << 24) | (std::uint32_t{l[1]} << 16) | (std::uint32_t{l[2]} << 8) | l[3];
+    if (len > k_entry_bytes_max) {
       return fail(Exit::data, "{}: entry {} of {} (offset {}) claims {} bytes; an entry has at most {}", name,
                   m_read + 1, m_count, pos, len, k_entry_bytes_max);
     }
-    auto bytes = m_reader->raw(len);
-    if (!m_reader->ok()) {
-      return fail(Exit::data, "{}: truncated: entry {} of {} (offset {}) is cut short", name, m_read + 1, m_count,
-                  pos);
-    }
+    auto bytes = take(len);
+    if (!bytes) return std::unexpected(bytes.error());
+    if (bytes->size() < len) return cut();
     ++m_read;
-    return std::optional<ByteView>(bytes);
+    return std::optional<ByteView>(*bytes);
   }
   void rewind() override {
-    m_reader.emplace(as_bytes(m_bytes));
-    m_reader->raw(k_bundle_header_bytes);
+    m_pos = k_bundle_header_bytes;
     m_read = 0;
   }
 
  private:
+  static constexpr std::size_t k_window_bytes = std::size_t{256} << 10;
+
   BundleFeed() = default;
-  std::string m_bytes;
-  std::optional<Reader> m_reader;
+  // The next `n` bytes from m_pos (fewer at the end of the file), valid
+  // until the next call.
+  Result<ByteView> take(std::size_t n) {
+    if (m_fd < 0) {
+      const std::size_t at = std::min<std::size_t>(m_pos, m_whole.size());
+      auto v = as_bytes(m_whole).subspan(at, std::min(n, m_whole.size() - at));
+      m_pos += v.size();
+      return v;
+    }
+    if (m_pos < m_win_at || m_pos + n > m_win_at + m_win.size()) {
+      m_win.resize(std::max(n, k_window_bytes));
+      std::size_t got = 0;
+      while (got < m_win.size()) {
+        const auto r = ::pread(m_fd, m_win.data() + got, m_win.size() - got, static_cast<off_t>(m_pos + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return fail(Exit::no_input, "{}: cannot read: {}", name, std::strerror(errno));
+        if (r == 0) break;
+        got += static_cast<std::size_t>(r);
+      }
+      m_win.resize(got);
+      m_win_at = m_pos;
+    }
+    const std::size_t off = m_pos - m_win_at;
+    ByteView v(m_win.data() + off, std::min(n, m_win.size() - off));
+    m_pos += v.size();
+    return v;
+  }
+
+  int m_fd = -1;
+  std::string m_whole;      // a bundle that is not a regular file
+  std::uint64_t m_size = 0;  // of the file when opened
+  Bytes m_win;               // bytes [m_win_at, m_win_at + m_win.size()) of the file
+  std::uint64_t m_win_at = 0;
+  std::uint64_t m_pos = 0;
   std::uint64_t m_count = 0;
   std::uint64_t m_read = 0;
 };
