@@ -42,11 +42,26 @@ Result<int> run_bundle(const BundleOpts& o) {
   if (!env) return std::unexpected(env.error());
   auto txn = Txn::begin(*env, false);
   if (!txn) return std::unexpected(txn.error());
-  auto bytes = make_bundle(*txn, o.since);
+  // Written a piece at a time: the bundle is never whole in memory.
+  Result<std::uint64_t> bytes = 0;
+  if (o.out.empty() || o.out == "-") {
+    bytes = write_bundle(*txn, o.since, [](std::string_view piece) -> Result<void> {
+      if (std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size() || std::fflush(stdout) != 0) {
+        return fail(Exit::io, "standard output: cannot write");
+      }
+      return {};
+    });
+  } else {
+    auto w = write_file_atomic(o.out, 0644, [&](const ByteSink& sink) -> Result<void> {
+      bytes = write_bundle(*txn, o.since, sink);
+      if (!bytes) return std::unexpected(bytes.error());
+      return {};
+    });
+    if (!w && bytes) return std::unexpected(w.error());
+  }
   if (!bytes) return std::unexpected(bytes.error());
   const auto head = read_head(*txn);
   const std::uint64_t count = head->height - o.since + 1;
-  if (auto w = emit(o.out, as_chars(*bytes)); !w) return std::unexpected(w.error());
   if (globals().json) {
     print_json(json{{"ok", true},
                     {"file", o.out.empty() ? "-" : o.out},
@@ -54,10 +69,10 @@ Result<int> run_bundle(const BundleOpts& o) {
                     {"count", count},
                     {"head_height", head->height},
                     {"head_hash", hex(head->hash)},
-                    {"bytes", bytes->size()}});
+                    {"bytes", *bytes}});
   } else if (!globals().quiet && !(o.out.empty() || o.out == "-")) {
     fmt::print(stderr, "scoin: wrote {}: entries {} to {} ({} entr{}, {} bytes)\n", o.out, o.since, head->height,
-               count, count == 1 ? "y" : "ies", bytes->size());
+               count, count == 1 ? "y" : "ies", *bytes);
   }
   return 0;
 }

@@ -140,6 +140,11 @@ Result<std::string> read_input_file(const std::string& path, std::size_t max_byt
 }
 
 Result<void> write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+  return write_file_atomic(path, mode, [&](const ByteSink& sink) { return sink(content); });
+}
+
+Result<void> write_file_atomic(const std::string& path, unsigned mode,
+                               const std::function<Result<void>(const ByteSink&)>& produce) {
   // Only a regular file is ever replaced: renaming over /dev/stdout (a
   // symlink), a device or a directory would be a disaster, above all as root.
   struct stat st {};
@@ -156,15 +161,22 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
                 std::strerror(errno));
   }
   ::fchmod(fd, static_cast<mode_t>(mode));
-  bool ok = write_all(fd, content) && ::fsync(fd) == 0;
-  int e = errno;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    if (ok) e = errno;
-    ::unlink(tmp.c_str());
-    // A full disk or an I/O error is a storage error (74), not a path problem.
+  // A full disk or an I/O error is a storage error (74), not a path problem.
+  auto write_error = [&](int e) {
     const bool storage = e == ENOSPC || e == EIO || e == EDQUOT;
     return fail(storage ? Exit::io : Exit::cant_create, "{}: cannot write: {}", path, std::strerror(e));
+  };
+  const ByteSink sink = [&](std::string_view piece) -> Result<void> {
+    if (!write_all(fd, piece)) return write_error(errno);
+    return {};
+  };
+  Result<void> made = produce(sink);
+  if (made && ::fsync(fd) != 0) made = write_error(errno);
+  ::close(fd);
+  if (made && ::rename(tmp.c_str(), path.c_str()) != 0) made = write_error(errno);
+  if (!made) {
+    ::unlink(tmp.c_str());
+    return made;
   }
   fsync_dir(path);
   return {};

@@ -3,6 +3,7 @@
 // outputs replaced atomically (temporary file, fsync, rename).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,16 @@ Result<std::string> read_input_file(const std::string& path, std::size_t max_byt
 // replaced: a symlink, device or directory at `path` is refused (73). Errors:
 // 73, or 74 for a full disk.
 Result<void> write_file_atomic(const std::string& path, std::string_view content, unsigned mode);
+
+// What a producer hands its output to, a piece at a time.
+using ByteSink = std::function<Result<void>(std::string_view piece)>;
+
+// write_file_atomic for output made a piece at a time: `produce` writes
+// through the sink it is given into the temporary file, which replaces
+// `path` only when `produce` and every write succeeded (else it is removed
+// and the first error returned).
+Result<void> write_file_atomic(const std::string& path, unsigned mode,
+                               const std::function<Result<void>(const ByteSink&)>& produce);
 
 bool path_exists(const std::string& path);
 bool is_directory(const std::string& path);

@@ -276,7 +276,8 @@ std::uint64_t copy_checkpoints(const Txn& from, Txn& to) {
 
 }  // namespace
 
-Result<Bytes> make_bundle(const Txn& txn, std::uint64_t since) {
+Result<std::uint64_t> write_bundle(const Txn& txn, std::uint64_t since, const ByteSink& sink) {
+  constexpr std::size_t k_piece_bytes = std::size_t{256} << 10;
   auto params = load_params(txn);
   if (!params) return std::unexpected(params.error());
   auto head = read_head(txn);
@@ -284,8 +285,16 @@ Result<Bytes> make_bundle(const Txn& txn, std::uint64_t since) {
   if (since > head->height) {
     return fail(Exit::data, "--since {}: past the head of the ledger (height {})", since, head->height);
   }
+  std::uint64_t written = 0;
   Bytes out;
+  out.reserve(k_piece_bytes + k_entry_bytes_max + 4);
   Writer w(out);
+  auto flush = [&]() -> Result<void> {
+    if (auto r = sink(as_chars(out)); !r) return r;
+    written += out.size();
+    out.clear();
+    return {};
+  };
   w.raw(k_bundle_magic);
   w.u8(k_bundle_version);
   w.raw(params->chain_id);
@@ -301,9 +310,13 @@ Result<Bytes> make_bundle(const Txn& txn, std::uint64_t since) {
     w.u32(static_cast<std::uint32_t>(c.value().size()));
     w.raw(c.value());
     ++expect;
+    if (out.size() >= k_piece_bytes) {
+      if (auto r = flush(); !r) return std::unexpected(r.error());
+    }
   }
   SCOIN_ASSERT(expect == head->height + 1);
-  return out;
+  if (auto r = flush(); !r) return std::unexpected(r.error());
+  return written;
 }
 
 Result<SyncReport> sync_replica(const std::string& dir, const std::string& source, std::size_t map_size_max) {

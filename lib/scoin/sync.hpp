@@ -16,15 +16,17 @@
 #include <vector>
 
 #include "scoin/checkpoint.hpp"
+#include "scoin/fsutil.hpp"
 #include "scoin/ledger.hpp"
 
 namespace scoin {
 
 inline constexpr std::size_t k_bundle_header_bytes = 4 + 1 + 32 + 8 + 8;
 
-// The bundle of the entries from `since` (inclusive) to the head.
-// 65 when `since` is past the head.
-Result<Bytes> make_bundle(const Txn& txn, std::uint64_t since);
+// Writes the bundle of the entries from `since` (inclusive) to the head
+// into `sink`, in pieces of about 256 KiB; returns its size in bytes.
+// 65 when `since` is past the head (nothing is written).
+Result<std::uint64_t> write_bundle(const Txn& txn, std::uint64_t since, const ByteSink& sink);
 
 struct SyncReport {
   bool created = false;            // a new follower was made

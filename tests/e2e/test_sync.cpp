@@ -572,7 +572,14 @@ TEST_CASE("crash: sync of a 3,000-entry bundle killed -9 at random moments; the 
   for (int i = 0; i < rows; ++i) csv += fmt::format("R-000001,{},v,crash-{}\n", 1 + i % 7, i);
   s.write("big.csv", csv);
   REQUIRE(s.scoin({"issue", "--key", "issuer.key", "--csv", "big.csv", "--quiet"}).code == 0);
-  REQUIRE(s.scoin({"bundle", "--since", "0", "-o", "big.bundle"}).code == 0);
+  auto made = s.scoin({"bundle", "--since", "0", "-o", "big.bundle", "--json"});
+  REQUIRE(made.code == 0);
+  // Written in 256 KiB pieces: the file is whole, its size the one reported,
+  // and the same bytes go to standard output.
+  const auto big = read_file(s.path("big.bundle"));
+  REQUIRE(big.size() > (std::size_t{512} << 10));
+  CHECK(made.json()["bytes"] == big.size());
+  CHECK(s.scoin({"bundle", "--since", "0"}).out == big);
   auto v = s.scoin({"verify-chain", "--json"}).json();
   const auto want_head = v["head_hash"].get<std::string>();
   const auto want_size = v["entries"].get<std::uint64_t>();
