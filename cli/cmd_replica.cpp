@@ -45,12 +45,7 @@ Result<int> run_bundle(const BundleOpts& o) {
   // Written a piece at a time: the bundle is never whole in memory.
   Result<std::uint64_t> bytes = 0;
   if (o.out.empty() || o.out == "-") {
-    bytes = write_bundle(*txn, o.since, [](std::string_view piece) -> Result<void> {
-      if (std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size() || std::fflush(stdout) != 0) {
-        return fail(Exit::io, "standard output: cannot write");
-      }
-      return {};
-    });
+    bytes = write_bundle(*txn, o.since, [](std::string_view piece) { return emit("-", piece); });
   } else {
     auto w = write_file_atomic(o.out, 0644, [&](const ByteSink& sink) -> Result<void> {
       bytes = write_bundle(*txn, o.since, sink);

@@ -118,24 +118,26 @@ Result<std::string> read_input_file(const std::string& path, std::size_t max_byt
     if (fd != 0) ::close(fd);
     return fail(Exit::no_input, "{}: is a directory", path);
   }
+  auto out = read_all(fd, path, max_bytes);
+  if (fd != 0) ::close(fd);
+  return out;
+}
+
+Result<std::string> read_all(int fd, const std::string& path, std::size_t max_bytes) {
   std::string out;
   char buf[65536];
   for (;;) {
     auto n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int e = errno;
-      if (fd != 0) ::close(fd);
-      return fail(Exit::no_input, "{}: cannot read: {}", path, std::strerror(e));
+      return fail(Exit::no_input, "{}: cannot read: {}", path, std::strerror(errno));
     }
     if (n == 0) break;
     if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
-      if (fd != 0) ::close(fd);
       return fail(Exit::data, "{}: over the limit of {} bytes", path, max_bytes);
     }
     out.append(buf, static_cast<std::size_t>(n));
   }
-  if (fd != 0) ::close(fd);
   return out;
 }
 

@@ -25,6 +25,9 @@ Result<void> write_new_file(const std::string& path, std::string_view content, u
 // Reads a whole input file, `-` meaning standard input; refuses one over
 // `max_bytes` (65) and a missing one (66).
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes);
+// Reads what is left of open descriptor `fd` (named `path` in errors), with
+// read_input_file's limit and errors; does not close it.
+Result<std::string> read_all(int fd, const std::string& path, std::size_t max_bytes);
 
 // Writes `content` to a temporary file beside `path`, fsyncs it and renames it
 // over `path`, so a reader never sees half a file. Only a regular file is

@@ -295,10 +295,8 @@ Status Appender::apply_and_write(const SignedOp& signed_op, const Op& op, std::u
   auto key = be64(height);
   m_txn.put(m_txn.dbs().entries, key, bytes, MDB_APPEND);
   m_txn.put(m_txn.dbs().hashes, key, hash, MDB_APPEND);
-  m_rows.clear();
   SCOIN_ASSERT(m_frontier.size() == height);
-  m_frontier.push(merkle_leaf_hash(hash), m_rows);
-  tree_value(m_rows, m_tree_value);
+  m_frontier.push(merkle_leaf_hash(hash), m_tree_value);
   m_txn.put(m_txn.dbs().tree, key, m_tree_value, MDB_APPEND);
   m_tip = Tip{height + 1, hash, appended_at_ms};
   ++m_appended;

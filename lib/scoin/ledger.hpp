@@ -137,8 +137,7 @@ class Appender {
   // The right edge of the Merkle tree, so an append writes the `tree` rows
   // its leaf completes without reading them back.
   MerkleFrontier m_frontier;
-  std::vector<TreeRow> m_rows;
-  Bytes m_tree_value;
+  Bytes m_tree_value;  // the tree row of the entry being appended
 };
 
 // Runs `fn` in one write transaction and commits it. When the map fills up,

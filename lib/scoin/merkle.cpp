@@ -190,21 +190,33 @@ bool merkle_verify_consistency(std::uint64_t old_size, const Hash32& old_root, s
   return fr == old_root && sr == new_root && sn == 0;
 }
 
-void MerkleFrontier::push(const Hash32& leaf_hash, std::vector<TreeRow>& rows) {
+template <typename Done>
+void MerkleFrontier::push_leaf(const Hash32& leaf_hash, Done done) {
   unsigned level = 0;
   Hash32 h = leaf_hash;
-  rows.push_back(TreeRow{0, m_size, h});
+  done(0u, m_size, h);
   while (!m_levels.empty() && m_levels.back() == level) {
     h = merkle_node_hash(m_roots.back(), h);
     m_roots.pop_back();
     m_levels.pop_back();
     ++level;
     // The leaf at m_size ends a subtree of 2^level leaves: index m_size >> level.
-    rows.push_back(TreeRow{level, m_size >> level, h});
+    done(level, m_size >> level, h);
   }
   m_roots.push_back(h);
   m_levels.push_back(level);
   ++m_size;
+}
+
+void MerkleFrontier::push(const Hash32& leaf_hash, std::vector<TreeRow>& rows) {
+  push_leaf(leaf_hash, [&](unsigned level, std::uint64_t index, const Hash32& h) {
+    rows.push_back(TreeRow{level, index, h});
+  });
+}
+
+void MerkleFrontier::push(const Hash32& leaf_hash, Bytes& row) {
+  row.clear();
+  push_leaf(leaf_hash, [&](unsigned, std::uint64_t, const Hash32& h) { row.insert(row.end(), h.begin(), h.end()); });
 }
 
 Hash32 MerkleFrontier::root() const {
@@ -232,16 +244,6 @@ Result<MerkleFrontier> MerkleFrontier::load(const SubtreeSource& src, std::uint6
 
 std::size_t tree_value_size(std::uint64_t leaf) {
   return 32 * (1 + static_cast<std::size_t>(std::countr_one(leaf)));
-}
-
-void tree_value(std::span<const TreeRow> rows, Bytes& out) {
-  SCOIN_ASSERT(!rows.empty() && rows.size() == tree_value_size(rows[0].index) / 32);
-  out.resize(32 * rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    // Pair assertion: the rows of one leaf, levels 0, 1, … in order.
-    SCOIN_ASSERT(rows[i].level == i && rows[i].index == rows[0].index >> i);
-    std::memcpy(out.data() + 32 * i, rows[i].hash.data(), 32);
-  }
 }
 
 Result<Hash32> TableSubtrees::subtree(unsigned level, std::uint64_t index) const {

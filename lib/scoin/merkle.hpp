@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <span>
 #include <vector>
 
 #include "scoin/bytes.hpp"
@@ -54,7 +53,7 @@ bool merkle_verify_consistency(std::uint64_t old_size, const Hash32& old_root, s
 
 // A perfect subtree one appended leaf completes: (level, index, root) for
 // level 0 (the leaf itself) and each level above whose subtree the leaf
-// finishes. The `tree` table stores a leaf's together (tree_value below).
+// finishes. The `tree` table stores a leaf's together (see tree_value_size).
 struct TreeRow {
   unsigned level = 0;
   std::uint64_t index = 0;
@@ -67,15 +66,23 @@ struct TreeRow {
 // verify-chain's walk both use it.
 class MerkleFrontier {
  public:
-  // Appends a leaf (its leaf hash); `rows` receives the rows it completes,
-  // lowest level first.
+  // Appends a leaf (its leaf hash); `rows` receives the subtrees it
+  // completes, lowest level first.
   void push(const Hash32& leaf_hash, std::vector<TreeRow>& rows);
+  // The same, `row` set to the leaf's `tree` table value: those subtrees'
+  // roots, lowest level first (see tree_value_size).
+  void push(const Hash32& leaf_hash, Bytes& row);
   std::uint64_t size() const { return m_size; }
   Hash32 root() const;
   // Restores the frontier of a tree of `size` leaves from its stored subtrees.
   static Result<MerkleFrontier> load(const SubtreeSource& src, std::uint64_t size);
 
  private:
+  // Appends a leaf, calling done(level, index, root) for each subtree it
+  // completes, lowest level first.
+  template <typename Done>
+  void push_leaf(const Hash32& leaf_hash, Done done);
+
   std::uint64_t m_size = 0;
   // m_roots[k] is the root of the k-th perfect subtree from the left, its
   // level m_levels[k]; levels strictly decrease.
@@ -92,8 +99,6 @@ class MerkleFrontier {
 // (DESIGN.md §9 keys the table level:u8 ‖ index:u64, one row per subtree;
 // scoin-format(5) says why it is keyed by leaf here.)
 std::size_t tree_value_size(std::uint64_t leaf);
-// The value for the rows one MerkleFrontier::push made (levels 0, 1, …).
-void tree_value(std::span<const TreeRow> rows, Bytes& out);
 
 // Subtree roots from the replica's `tree` table (any transaction).
 class Txn;

@@ -76,17 +76,9 @@ class BundleFeed final : public Feed {
     } else {
       // Read it all now, from this descriptor: a pipe opened twice would wait
       // for a second writer.
-      char buf[65536];
-      for (;;) {
-        const auto n = ::read(f->m_fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return fail(Exit::no_input, "{}: cannot read: {}", path, std::strerror(errno));
-        if (n == 0) break;
-        if (f->m_whole.size() + static_cast<std::size_t>(n) > k_bundle_bytes_max) {
-          return fail(Exit::data, "{}: over the limit of {} bytes", path, k_bundle_bytes_max);
-        }
-        f->m_whole.append(buf, static_cast<std::size_t>(n));
-      }
+      auto whole = read_all(f->m_fd, path, k_bundle_bytes_max);
+      if (!whole) return std::unexpected(whole.error());
+      f->m_whole = std::move(*whole);
       ::close(std::exchange(f->m_fd, -1));
       f->m_size = f->m_whole.size();
     }

@@ -270,7 +270,6 @@ class Verifier {
   std::vector<SigPool::Job> m_batch;
   std::unique_ptr<SigPool> m_pool;
   MerkleFrontier m_frontier;  // the tree the walked entries make
-  std::vector<TreeRow> m_tree_rows;
   Bytes m_tree_value;
   // Stored checkpoints by size (nullopt: one that did not parse, reported).
   std::map<std::uint64_t, std::optional<Checkpoint>> m_checkpoints;
@@ -351,9 +350,7 @@ bool Verifier::walk_entry(ByteView key, ByteView value) {
   m_expected_height = h + 1;
   m_last = h;
   expect_row(k_hashes, h, key, m_hash, "the hashes row");
-  m_tree_rows.clear();
-  m_frontier.push(merkle_leaf_hash(m_hash), m_tree_rows);
-  tree_value(m_tree_rows, m_tree_value);
+  m_frontier.push(merkle_leaf_hash(m_hash), m_tree_value);
   expect_row(k_tree, h, key, m_tree_value, "the tree row");
   auto e = view_entry(value);
   if (!e) {

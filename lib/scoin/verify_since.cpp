@@ -188,7 +188,6 @@ class Since {
   RangeEffects m_fx;
   std::optional<SinceState> m_state;
   MerkleFrontier m_frontier;
-  std::vector<TreeRow> m_rows;
   Bytes m_tree_value;
   std::unique_ptr<SigPool> m_pool = std::make_unique<SigPool>(sig_pool_threads(m_o.threads));
   std::vector<SigPool::Job> m_batch;
@@ -294,9 +293,7 @@ void Since::walk() {
       break;
     }
     expect(m_txn.dbs().hashes, "hashes", c.key(), m_hash, "the hashes row");
-    m_rows.clear();
-    m_frontier.push(merkle_leaf_hash(m_hash), m_rows);
-    tree_value(m_rows, m_tree_value);
+    m_frontier.push(merkle_leaf_hash(m_hash), m_tree_value);
     expect(m_txn.dbs().tree, "tree", c.key(), m_tree_value, "the tree row");
     auto e = decode_entry(c.value());
     Op op;

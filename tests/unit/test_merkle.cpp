@@ -309,12 +309,9 @@ TEST_CASE("merkle: a tree row holds the subtrees its leaf completes, level 0 fir
   auto all = synthetic_leaves(64);
   MemorySubtrees src(all);
   MerkleFrontier f;
-  std::vector<TreeRow> rows;
   Bytes value;
   for (std::uint64_t leaf = 0; leaf < all.size(); ++leaf) {
-    rows.clear();
-    f.push(all[leaf], rows);
-    tree_value(rows, value);
+    f.push(all[leaf], value);
     REQUIRE(value.size() == tree_value_size(leaf));
     // Leaf 0b…0111 ends subtrees of levels 0, 1, 2 and 3: the stored row's
     // hashes are those subtrees, each at offset 32·level.
